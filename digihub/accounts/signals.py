@@ -1,0 +1,28 @@
+"""An SME that signs up with the e-mail address it gave on its question is linked to its company
+once the address is verified (proof that the person owns that address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import email_confirmed
+from django.dispatch import receiver
+
+from .roles import Role
+
+
+@receiver(email_confirmed)
+def link_sme_to_company(sender: Any, request: Any, email_address: Any, **kwargs: Any) -> None:
+    from digihub.companies.models import Contact
+
+    user = email_address.user
+    if user.role != Role.SME or user.company_id is not None:
+        return
+    companies = set(
+        Contact.objects.filter(
+            email__iexact=email_address.email, erased_at__isnull=True
+        ).values_list("company_id", flat=True)
+    )
+    if len(companies) == 1:  # ambiguous addresses are linked by hand by an advisor
+        user.company_id = companies.pop()
+        user.save(update_fields=["company"])

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import ApiToken
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    raw = None
+    if request.method == "POST":
+        name = (request.POST.get("name") or "").strip()[:80]
+        if not name:
+            messages.error(request, _("Give the token a name so you recognise it later."))
+        else:
+            _token, raw = ApiToken.issue(request.user, name)  # type: ignore[arg-type]
+    tokens = ApiToken.objects.filter(user_id=request.user.pk or 0).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "raw_token": raw})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.revoked_at = token.revoked_at or timezone.now()
+    token.save(update_fields=["revoked_at"])
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from digihub.network.models import Chamber, Hub, Province, Theme
+
+from .sme import SME_CLASSES, SizeClass
+from .validators import format_enterprise_number, validate_enterprise_number
+
+MAX_EMPLOYEES = 1_000_000
+MAX_EURO = 10**12
+
+
+class LegalForm(models.TextChoices):
+    BV = "BV", _("Private limited company (BV)")
+    NV = "NV", _("Public limited company (NV)")
+    CV = "CV", _("Cooperative company (CV)")
+    VOF = "VOF", _("General partnership (VOF)")
+    COMMV = "CommV", _("Limited partnership (CommV)")
+    VZW = "VZW", _("Non-profit association (VZW)")
+    SOLE = "EZ", _("Sole proprietorship")
+    OTHER = "other", _("Other")
+
+
+class Company(models.Model):
+    enterprise_number = models.CharField(
+        _("enterprise number"),
+        max_length=10,
+        unique=True,
+        validators=[validate_enterprise_number],
+        help_text=_("Ten digits, starting with 0 or 1; stored without dots."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    legal_form = models.CharField(
+        _("legal form"), max_length=8, choices=LegalForm.choices, default=LegalForm.BV
+    )
+    nace_main = models.CharField(
+        _("main NACE code"), max_length=7, blank=True, help_text=_("For example 62.010 or 25.620.")
+    )
+    nace_section = models.CharField(
+        _("NACE section"), max_length=1, blank=True, db_index=True, editable=False
+    )
+    nace_other = models.CharField(_("other NACE codes"), max_length=200, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("municipality"), max_length=100)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="companies", editable=False
+    )
+    chamber = models.ForeignKey(
+        Chamber, null=True, on_delete=models.PROTECT, related_name="companies", editable=False
+    )
+    hub = models.ForeignKey(
+        Hub, null=True, on_delete=models.PROTECT, related_name="companies", editable=False
+    )
+    employees = models.PositiveIntegerField(
+        _("employees (FTE)"), null=True, blank=True, validators=[MaxValueValidator(MAX_EMPLOYEES)]
+    )
+    turnover = models.DecimalField(
+        _("annual turnover (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_EURO)],
+    )
+    balance_total = models.DecimalField(
+        _("balance-sheet total (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_EURO)],
+    )
+    size_class = models.CharField(
+        _("EU size class"),
+        max_length=8,
+        choices=SizeClass.choices,
+        default=SizeClass.UNKNOWN,
+        editable=False,
+        db_index=True,
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="companies", verbose_name=_("interests")
+    )
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        indexes = [
+            models.Index(fields=["chamber", "name"]),
+            models.Index(fields=["hub", "name"]),
+            models.Index(fields=["province", "size_class"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="company_turnover_not_negative",
+                condition=Q(turnover__gte=0) | Q(turnover__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="company_balance_not_negative",
+                condition=Q(balance_total__gte=0) | Q(balance_total__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="company_employees_bounded",
+                condition=Q(employees__lte=MAX_EMPLOYEES) | Q(employees__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="company_enterprise_number_digits",
+                condition=Q(enterprise_number__regex=r"^[01][0-9]{9}$"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def enterprise_number_display(self) -> str:
+        return format_enterprise_number(self.enterprise_number)
+
+    @property
+    def is_sme(self) -> bool:
+        return self.size_class in SME_CLASSES
+
+
+class Contact(models.Model):
+    """A person at a company. Personal data: exported and erased (anonymised) on request."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("company")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    function = models.CharField(_("function"), max_length=100, blank=True)
+    consent_at = models.DateTimeField(_("consent given on"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,147 @@
+"""The two seed programmes as data (seed 000 answer 1e, seed 003)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from digihub.network.models import Hub
+
+from .models import (
+    FundingSource,
+    HubBudget,
+    Payer,
+    Programme,
+    ProjectKind,
+    ProjectType,
+    ReportingPeriod,
+    SourceRate,
+)
+
+SOURCES = [
+    ("efro", "EFRO", "ERDF (EFRO)", Payer.EU, True, 1),
+    ("flemish", "Vlaamse cofinanciering", "Flemish co-financing", Payer.REGION, True, 2),
+    ("private_chamber", "Privaat (kamer)", "Private (chamber)", Payer.CHAMBER, False, 3),
+    ("private_sme", "Privaat (kmo)", "Private (SME)", Payer.SME, False, 4),
+]
+
+VOKA: dict[str, Any] = {
+    "code": "voka-digihub-efro",
+    "name": "Voka-Digihub (EFRO)",
+    "start": dt.date(2020, 7, 1),
+    "end": dt.date(2027, 6, 30),
+    "types": [
+        (
+            1,
+            "Werking (communicatie, platform, coördinatie, evaluatie)",
+            "Operation (communication, platform, coordination, evaluation)",
+            ProjectKind.OPERATION,
+            {"efro": "0.40", "flemish": "0.10", "private_chamber": "0.50"},
+            Decimal("112500"),
+        ),
+        (
+            2,
+            "Begeleiding van kmo's",
+            "Guidance of SMEs",
+            ProjectKind.GUIDANCE,
+            {"efro": "0.40", "flemish": "0.30", "private_sme": "0.30"},
+            Decimal("1387500"),
+        ),
+    ],
+    # As the minister's answer states them (seed 000, 1e).
+    "declared": {
+        "per_hub_total": "1500000",
+        "per_hub_efro": "600000",
+        "per_hub_flemish": "427500",
+        "per_hub_private": "472500",
+        "per_hub_type1_subsidy": "56250",
+        "per_hub_type2_subsidy": "970000",
+    },
+    "caps": {
+        "max_subsidy_per_trajectory": Decimal("35000"),
+        "max_subsidy_per_company": Decimal("70000"),
+    },
+}
+
+DEL_2020: dict[str, Any] = {
+    "code": "del-2020",
+    "name": "Digital Experience Labs (oproep 2020)",
+    "start": dt.date(2020, 9, 1),
+    "end": dt.date(2022, 8, 31),
+    # 999,000 of 1,500,000 is 66.6 % subsidy; split here as EFRO 40 % + Flemish 26.6 %.
+    "types": [
+        (
+            1,
+            "Digital Experience Lab",
+            "Digital Experience Lab",
+            ProjectKind.OPERATION,
+            {"efro": "0.40", "flemish": "0.266", "private_chamber": "0.334"},
+            Decimal("1500000"),
+        ),
+    ],
+    "declared": {
+        "per_hub_total": "1500000",
+        "per_hub_type1_subsidy": "999000",
+        "total": "7500000",
+        "total_subsidy": "5000000",
+    },
+    "caps": {"max_subsidy_per_hub": Decimal("999000"), "total_subsidy_cap": Decimal("5000000")},
+}
+
+
+def build() -> None:
+    sources = {}
+    for code, nl, en, payer, subsidy, order in SOURCES:
+        sources[code], _ = FundingSource.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_nl": nl,
+                "name_en": en,
+                "payer": payer,
+                "is_subsidy": subsidy,
+                "order": order,
+            },
+        )
+    hubs = list(Hub.objects.all())
+    for spec in (VOKA, DEL_2020):
+        programme, _ = Programme.objects.update_or_create(
+            code=spec["code"],
+            defaults={
+                "name": spec["name"],
+                "start": spec["start"],
+                "end": spec["end"],
+                "declared": spec["declared"],
+                **spec["caps"],
+            },
+        )
+        for number, nl, en, kind, rates, budget in spec["types"]:
+            project_type, _ = ProjectType.objects.update_or_create(
+                programme=programme,
+                number=number,
+                defaults={"name_nl": nl, "name_en": en, "kind": kind},
+            )
+            for code, rate in rates.items():
+                SourceRate.objects.update_or_create(
+                    project_type=project_type,
+                    source=sources[code],
+                    defaults={"rate": Decimal(rate)},
+                )
+            for hub in hubs:
+                HubBudget.objects.get_or_create(
+                    programme=programme,
+                    hub=hub,
+                    project_type=project_type,
+                    defaults={"amount": budget},
+                )
+        year = programme.start.year
+        while dt.date(year, 1, 1) <= programme.end:
+            ReportingPeriod.objects.get_or_create(
+                programme=programme,
+                name=str(year),
+                defaults={
+                    "start": max(dt.date(year, 1, 1), programme.start),
+                    "end": min(dt.date(year, 12, 31), programme.end),
+                },
+            )
+            year += 1

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from digihub.core.formatting import eur
+from digihub.funding.models import Programme
+from digihub.funding.selectors import reconciliation
+
+
+class Command(BaseCommand):
+    help = "Recompute every per-source total from rates and budgets and compare with the published figures."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--programme", help="programme code (default: all)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        programmes = Programme.objects.all()
+        if options["programme"]:
+            programmes = programmes.filter(code=options["programme"])
+        for programme in programmes:
+            self.stdout.write(self.style.MIGRATE_HEADING(f"{programme.name} ({programme.code})"))
+            for line in reconciliation(programme):
+                declared = eur(line.declared) if line.declared is not None else "–"
+                self.stdout.write(
+                    f"  {line.label:45} {eur(line.computed):>18} {declared:>18}  {line.status}"
+                )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from digihub.accounts.roles import Role
+from digihub.core.access import ALLOW, Decision, deny, rule_for, scope_for
+
+from .models import (
+    FundingSource,
+    HubBudget,
+    LedgerEntry,
+    PaymentRequest,
+    Programme,
+    ProjectType,
+    ReportingPeriod,
+)
+
+
+def sees_budgets(user: Any) -> bool:
+    return user.is_network_wide or user.role == Role.ADVISOR
+
+
+def _reference(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return qs if sees_budgets(user) else qs.none()
+
+
+for _model in (Programme, FundingSource, ProjectType, ReportingPeriod):
+    scope_for(_model)(_reference)
+
+
+@scope_for(HubBudget)
+def scope_budgets(user: Any, qs: QuerySet[HubBudget]) -> QuerySet[HubBudget]:
+    if user.is_network_wide:
+        return qs
+    if user.role == Role.ADVISOR:
+        return qs.filter(
+            Q(hub__chamber_id=user.chamber_id) | Q(hub__postcode_areas__chamber_id=user.chamber_id)
+        ).distinct()
+    return qs.none()
+
+
+@scope_for(LedgerEntry)
+def scope_entries(user: Any, qs: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+    if user.is_network_wide:
+        return qs
+    if user.role == Role.ADVISOR:
+        return qs.filter(company__chamber_id=user.chamber_id)
+    return qs.none()
+
+
+@scope_for(PaymentRequest)
+def scope_payments(user: Any, qs: QuerySet[PaymentRequest]) -> QuerySet[PaymentRequest]:
+    if user.is_network_wide:
+        return qs
+    if user.role == Role.ADVISOR:
+        return qs.filter(company__chamber_id=user.chamber_id)
+    if user.role == Role.SME and user.company_id:
+        return qs.filter(company_id=user.company_id)
+    return qs.none()
+
+
+@rule_for(HubBudget, "change")
+@rule_for(ProjectType, "change")
+def can_change_budget(user: Any, obj: Any) -> Decision:
+    if user.is_coordinator:
+        return ALLOW
+    return deny(_("Only programme coordinators change budgets and rates."))
+
+
+@rule_for(HubBudget, "declare")
+def can_declare_operation(user: Any, budget: HubBudget) -> Decision:
+    if user.is_coordinator:
+        return ALLOW
+    if user.role == Role.ADVISOR and budget.hub.chamber_id == user.chamber_id:
+        return ALLOW
+    return deny(_("Only the lead chamber and coordinators declare operational costs."))
+
+
+@rule_for(PaymentRequest, "mark_paid")
+def can_mark_paid(user: Any, request: PaymentRequest) -> Decision:
+    if user.is_coordinator or (
+        user.role == Role.ADVISOR and request.company.chamber_id == user.chamber_id
+    ):
+        return ALLOW
+    return deny(_("Payments are confirmed by the chamber or a coordinator."))

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from digihub.core.money import ZERO
+
+from .models import EntryKind, HubBudget, LedgerEntry, Programme, ProjectType
+from .services import split_amount
+
+
+@dataclass
+class BudgetRow:
+    project_type: ProjectType
+    source_code: str
+    source_name: str
+    is_subsidy: bool
+    budget: Decimal
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def available(self) -> Decimal:
+        return self.budget - self.committed
+
+    @property
+    def burn(self) -> Decimal:
+        return (self.committed / self.budget) if self.budget else ZERO
+
+
+@dataclass
+class BudgetOverview:
+    rows: list[BudgetRow] = field(default_factory=list)
+
+    def total(self, attr: str) -> Decimal:
+        return sum((getattr(row, attr) for row in self.rows), ZERO)
+
+
+def ledger_sums(entries: QuerySet[LedgerEntry]) -> dict[tuple[int, str], dict[str, Decimal]]:
+    """Committed (net of releases) and spent per (project type, source), in one grouped query."""
+    rows = entries.values("project_type_id", "source__code").annotate(
+        commit=Sum("amount", filter=Q(kind=EntryKind.COMMIT), default=ZERO),
+        release=Sum("amount", filter=Q(kind=EntryKind.RELEASE), default=ZERO),
+        spend=Sum("amount", filter=Q(kind=EntryKind.SPEND), default=ZERO),
+    )
+    return {
+        (r["project_type_id"], r["source__code"]): {
+            "committed": r["commit"] - r["release"],
+            "spent": r["spend"],
+        }
+        for r in rows
+    }
+
+
+def budget_overview(*, programme: Programme, hubs: QuerySet[Any] | None = None) -> BudgetOverview:
+    budgets = HubBudget.objects.filter(programme=programme).select_related("project_type")
+    entries = LedgerEntry.objects.filter(programme=programme)
+    if hubs is not None:
+        budgets = budgets.filter(hub__in=hubs)
+        entries = entries.filter(hub__in=hubs)
+    totals: dict[int, Decimal] = {}
+    types: dict[int, ProjectType] = {}
+    for row in budgets.values("project_type_id").annotate(total=Sum("amount")):
+        totals[row["project_type_id"]] = row["total"]
+    for project_type in ProjectType.objects.filter(pk__in=totals).prefetch_related("rates__source"):
+        types[project_type.pk] = project_type
+    sums = ledger_sums(entries)
+    overview = BudgetOverview()
+    for type_id in sorted(types, key=lambda pk: types[pk].number):
+        project_type = types[type_id]
+        for line in split_amount(project_type, totals[type_id]).lines:
+            used = sums.get((type_id, line.source_code), {})
+            overview.rows.append(
+                BudgetRow(
+                    project_type,
+                    line.source_code,
+                    line.source_name,
+                    line.is_subsidy,
+                    line.amount,
+                    used.get("committed", ZERO),
+                    used.get("spent", ZERO),
+                )
+            )
+    return overview
+
+
+@dataclass(frozen=True)
+class ReconciliationLine:
+    label: str
+    computed: Decimal
+    declared: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.declared is None else self.computed - self.declared
+
+    @property
+    def status(self) -> str:
+        if self.declared is None:
+            return "none"
+        if self.computed == self.declared:
+            return "exact"
+        # A published figure is "rounded" when it lies within half a percent of the computed one.
+        tolerance = max(abs(self.declared) * Decimal("0.005"), Decimal("1"))
+        return "rounded" if abs(self.computed - self.declared) <= tolerance else "mismatch"
+
+
+def reconciliation(programme: Programme) -> list[ReconciliationLine]:
+    """Recompute per-source and per-type totals from rates and budgets, beside the declared figures."""
+    declared: dict[str, Any] = programme.declared or {}
+    budgets = list(
+        HubBudget.objects.filter(programme=programme).select_related("project_type", "hub")
+    )
+    hubs = sorted({b.hub_id for b in budgets})
+    per_hub: dict[str, Decimal] = {}
+    per_type_subsidy: dict[int, Decimal] = {}
+    per_type_total: dict[int, Decimal] = {}
+    first_hub = hubs[0] if hubs else None
+    by_source_all: dict[str, Decimal] = {}
+    names: dict[str, str] = {}
+    total_subsidy = ZERO
+    for budget in budgets:
+        split = split_amount(budget.project_type, budget.amount)
+        total_subsidy += split.subsidy
+        for line in split.lines:
+            by_source_all[line.source_code] = (
+                by_source_all.get(line.source_code, ZERO) + line.amount
+            )
+            names[line.source_code] = line.source_name
+        if budget.hub_id == first_hub:
+            per_type_total[budget.project_type.number] = budget.amount
+            per_type_subsidy[budget.project_type.number] = split.subsidy
+            for line in split.lines:
+                key = "private" if not line.is_subsidy else line.source_code
+                per_hub[key] = per_hub.get(key, ZERO) + line.amount
+    lines = []
+
+    def add(key: str, label: str, computed: Decimal) -> None:
+        value = declared.get(key)
+        lines.append(
+            ReconciliationLine(label, computed, Decimal(str(value)) if value is not None else None)
+        )
+
+    add("per_hub_total", _("per hub: total budget"), sum(per_type_total.values(), ZERO))
+    for number in sorted(per_type_total):
+        add(
+            f"per_hub_type{number}_total",
+            _("per hub: project type %(n)s budget") % {"n": number},
+            per_type_total[number],
+        )
+        add(
+            f"per_hub_type{number}_subsidy",
+            _("per hub: project type %(n)s subsidy") % {"n": number},
+            per_type_subsidy[number],
+        )
+    for key in sorted(per_hub):
+        add(
+            f"per_hub_{key}",
+            _("per hub: %(source)s")
+            % {"source": names.get(key, key) if key != "private" else _("private")},
+            per_hub[key],
+        )
+    add(
+        "total",
+        _("all %(n)s hubs: total budget") % {"n": len(hubs)},
+        sum((b.amount for b in budgets), ZERO),
+    )
+    add("total_subsidy", _("all %(n)s hubs: subsidy") % {"n": len(hubs)}, total_subsidy)
+    for code in sorted(by_source_all):
+        add(
+            f"total_{code}",
+            _("all %(n)s hubs: %(source)s") % {"n": len(hubs), "source": names[code]},
+            by_source_all[code],
+        )
+    return lines

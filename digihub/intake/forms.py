@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digihub.companies.validators import normalise_enterprise_number
+from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
+from digihub.network.routing import parse_postcode
+
+from .models import ContactKind, Route
+
+
+class QuestionForm(forms.Form):
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number"),
+        max_length=20,
+        help_text=_("Ten digits, for example 0123.456.749."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    company_name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    street = forms.CharField(
+        label=_("Street and number"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(
+        label=_("Municipality"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    employees = forms.IntegerField(
+        label=_("Number of employees"), min_value=0, max_value=1_000_000, required=False
+    )
+    turnover = forms.DecimalField(
+        label=_("Annual turnover (EUR)"),
+        min_value=0,
+        max_value=10**12,
+        decimal_places=2,
+        required=False,
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    function = forms.CharField(label=_("Your function"), max_length=100, required=False)
+    text = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("What do you want to achieve, and where do you get stuck today?"),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Themes"),
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["token"].initial = uuid.uuid4().hex
+
+    def clean_enterprise_number(self) -> str:
+        return normalise_enterprise_number(self.cleaned_data["enterprise_number"])
+
+    def clean_postcode(self) -> str:
+        return str(parse_postcode(self.cleaned_data["postcode"]))
+
+
+class PublicQuestionForm(QuestionForm):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the chamber, the hub's knowledge partners and the funding agency process these data to handle my question."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "We can only handle your question when you agree to the processing of your data."
+            )
+        },
+    )
+    # Spam trap: hidden from people (CSS), filled in by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+
+class PartnerQuestionForm(QuestionForm):
+    consent = forms.BooleanField(
+        label=_(
+            "The company agreed that we pass its question and contact details on to the chamber."
+        ),
+        error_messages={"required": _("Pass a question on only when the company agreed to it.")},
+    )
+
+
+class AdvisorQuestionForm(QuestionForm):
+    consent = forms.BooleanField(
+        label=_("The contact agreed that their data are processed to handle the question."),
+        error_messages={"required": _("Register the question only when the contact agreed to it.")},
+    )
+    channel_detail = forms.ChoiceField(
+        label=_("How did the question come in?"),
+        choices=[
+            ("phone", _("Phone call")),
+            ("visit", _("Company visit")),
+            ("event", _("Event")),
+            ("email", _("E-mail")),
+            ("other", _("Other")),
+        ],
+    )
+
+
+class ConversationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
+    held_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    participants = forms.CharField(label=_("Who took part"), max_length=300)
+    current_situation = forms.CharField(
+        label=_("Current situation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    desired_situation = forms.CharField(
+        label=_("Desired future situation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    concrete_questions = forms.CharField(
+        label=_("Concrete questions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+
+class TrajectoryDecisionForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        queryset=KnowledgePartner.objects.filter(active=True), label=_("Knowledge partner")
+    )
+    reason = forms.CharField(
+        label=_("Why this partner"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    ask_validation = forms.BooleanField(
+        label=_("Ask the funding agency to validate this choice first"), required=False
+    )
+
+    def __init__(self, *args: Any, hub: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if hub is not None:
+            consortium = set(hub.partners.values_list("pk", flat=True))
+            partners = sorted(
+                KnowledgePartner.objects.filter(active=True),
+                key=lambda p: (p.pk not in consortium, p.short_name),
+            )
+            self.fields["partner"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+                (
+                    p.pk,
+                    f"{p.short_name} — {p.name}"
+                    + ("" if p.pk in consortium else f" ({_('outside the hub')})"),
+                )
+                for p in partners
+            ]
+
+
+class RouteDecisionForm(forms.Form):
+    route = forms.ChoiceField(
+        label=_("Route taken"), choices=Route.choices, widget=forms.RadioSelect
+    )
+    commercial_partner = forms.ModelChoiceField(
+        queryset=CommercialPartner.objects.all(),
+        required=False,
+        label=_("Commercial partner (when introduced to one)"),
+    )
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ValidationForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+def form_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

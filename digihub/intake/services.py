@@ -1,0 +1,723 @@
+"""Intake: registering questions and the advisor's work on them, up to the decision.
+
+Every function takes the acting user, checks the rule for it, locks the question, fires its
+state transition, records the change (who, when, why) and sends e-mails after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from digihub.accounts.models import User
+from digihub.accounts.roles import Role
+from digihub.companies.models import Contact
+from digihub.companies.services import company_create, find_by_enterprise_number
+from digihub.companies.sme import SizeClass
+from digihub.core.access import require
+from digihub.core.notifications import Email, dispatch
+from digihub.core.uploads import check_upload
+
+from .models import (
+    Attachment,
+    Channel,
+    ContactKind,
+    Conversation,
+    Decision,
+    Question,
+    QuestionTransition,
+    Route,
+    Status,
+    Validation,
+)
+
+
+@dataclass
+class Registration:
+    """What is needed to register a question, from any channel."""
+
+    enterprise_number: str
+    company_name: str
+    postcode: str
+    city: str
+    first_name: str
+    last_name: str
+    email: str
+    text: str
+    street: str = ""
+    employees: int | None = None
+    turnover: Any = None
+    phone: str = ""
+    function: str = ""
+    themes: Any = ()
+    consent: bool = False
+    channel: str = Channel.PUBLIC_FORM
+    channel_detail: str = ""
+    token: str | None = None
+
+
+def _advisor_emails(question: Question) -> list[str]:
+    if question.advisor_id:
+        return [question.advisor.email]  # type: ignore[union-attr]
+    return list(
+        User.objects.filter(
+            role=Role.ADVISOR, chamber=question.chamber_id, is_active=True
+        ).values_list("email", flat=True)
+    )
+
+
+def _sme_email(question: Question) -> list[str]:
+    return [question.contact.email] if question.contact and question.contact.email else []
+
+
+def _partner_emails(partner: Any) -> list[str]:
+    if partner is None:
+        return []
+    return list(
+        User.objects.filter(role=Role.PARTNER, partner=partner, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+def _officer_emails() -> list[str]:
+    return list(
+        User.objects.filter(role=Role.OFFICER, is_active=True).values_list("email", flat=True)
+    )
+
+
+def _transition(question: Question, fire: str, actor: Any, reason: str = "") -> None:
+    before = question.status
+    getattr(question, fire)()
+    QuestionTransition.objects.create(
+        question=question,
+        from_status=before,
+        to_status=question.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        decision=question.decision,
+        route=question.route,
+    )
+    question.last_activity_at = timezone.now()
+
+
+def _locked(question: Question) -> Question:
+    return (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("company", "contact", "chamber", "hub", "advisor")
+        .get(pk=question.pk)
+    )
+
+
+def _not_allowed(question: Question, action: str) -> ValidationError:
+    return ValidationError(
+        _("This cannot be done now: the question is %(status)s.")
+        % {"status": question.get_status_display().lower()},
+        code=f"state_{action}",
+    )
+
+
+@transaction.atomic
+def register_question(
+    *, actor: Any, data: Registration, passed_on_by: Any = None
+) -> tuple[Question, bool]:
+    """Register a question. Returns (question, created); a repeated submission token returns the first."""
+    if data.token:
+        existing = Question.objects.filter(submission_token=data.token).first()
+        if existing is not None:
+            return existing, False
+    errors: dict[str, list[str]] = {}
+    if not data.consent:
+        errors["consent"] = [
+            _("We can only handle your question when you agree to the processing of your data.")
+            if data.channel == Channel.PUBLIC_FORM
+            else _("Register the question only when the contact agreed to it.")
+        ]
+    if not (data.text or "").strip():
+        errors["text"] = [_("Describe your question in a few sentences.")]
+    if errors:
+        raise ValidationError(errors)
+    company = find_by_enterprise_number(data.enterprise_number)
+    if company is None:
+        try:
+            with transaction.atomic():
+                company = company_create(
+                    actor=actor,
+                    data={
+                        "enterprise_number": data.enterprise_number,
+                        "name": data.company_name,
+                        "postcode": data.postcode,
+                        "city": data.city,
+                        "street": data.street,
+                        "employees": data.employees,
+                        "turnover": data.turnover,
+                    },
+                    reason="question registered",
+                )
+        except IntegrityError:  # registered at the same moment by another request
+            company = find_by_enterprise_number(data.enterprise_number)
+            if company is None:
+                raise
+    contact = (
+        Contact.objects.filter(
+            company=company, email__iexact=data.email, erased_at__isnull=True
+        ).first()
+        if data.email
+        else None
+    )
+    if contact is None:
+        contact = Contact(
+            company=company,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            email=data.email,
+            phone=data.phone,
+            function=data.function,
+        )
+        contact.full_clean()
+        contact.save()
+    now = timezone.now()
+    if data.consent and not contact.consent_at:
+        contact.consent_at = now
+        contact.save(update_fields=["consent_at"])
+    question = Question(
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced by DH-<year>-<id> below
+        company=company,
+        chamber=company.chamber,
+        hub=company.hub,
+        contact=contact,
+        channel=data.channel,
+        channel_detail=data.channel_detail[:100],
+        text=data.text.strip(),
+        consent_at=now if data.consent else None,
+        passed_on_by=passed_on_by,
+        outside_target_group=company.size_class == SizeClass.LARGE,
+        submission_token=data.token or None,
+        registered_at=now,
+        last_activity_at=now,
+    )
+    try:
+        with transaction.atomic():
+            question.save()
+    except IntegrityError:  # the same form token was submitted twice at the same moment
+        return Question.objects.get(submission_token=data.token), False
+    question.reference = f"DH-{now.year}-{question.pk:05d}"
+    question.save(update_fields=["reference"])
+    if data.themes:
+        question.themes.set(data.themes)
+    dispatch(
+        actor=actor,
+        action="question.registered",
+        target=question,
+        company=company,
+        summary=gettext_lazy("Question %(ref)s registered (%(channel)s)")
+        % {"ref": question.reference, "channel": question.get_channel_display()},
+        emails=[
+            Email(
+                _sme_email(question),
+                gettext_lazy("Your question to Digihub: %(ref)s") % {"ref": question.reference},
+                "intake/email/registered.txt",
+            ),
+            Email(
+                _advisor_emails(question),
+                gettext_lazy("New question %(ref)s for your chamber") % {"ref": question.reference},
+                "intake/email/new_for_chamber.txt",
+            ),
+            Email(
+                _partner_emails(passed_on_by),
+                gettext_lazy("Question %(ref)s passed on to the chamber")
+                % {"ref": question.reference},
+                "intake/email/passed_on.txt",
+            ),
+        ],
+    )
+    return question, True
+
+
+@transaction.atomic
+def take_question(*, actor: Any, question: Question) -> Question:
+    q = _locked(question)
+    require(actor, "take", q)
+    if q.status != Status.NEW:
+        raise _not_allowed(q, "take")
+    q.advisor = actor
+    _transition(q, "take", actor, _("taken as single point of contact"))
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.taken",
+        target=q,
+        company=q.company,
+        summary=gettext_lazy("%(name)s is the single point of contact") % {"name": actor},
+        emails=[
+            Email(
+                _sme_email(q),
+                gettext_lazy("Your advisor for question %(ref)s") % {"ref": q.reference},
+                "intake/email/taken.txt",
+                {"advisor": actor},
+            )
+        ],
+    )
+    return q
+
+
+@transaction.atomic
+def record_conversation(
+    *,
+    actor: Any,
+    question: Question,
+    held_on: dt.date,
+    participants: str,
+    kind: str = ContactKind.EXPLORATORY,
+    current_situation: str = "",
+    desired_situation: str = "",
+    concrete_questions: str = "",
+    notes: str = "",
+    attachments: list[UploadedFile] | None = None,
+) -> Conversation:
+    q = _locked(question)
+    require(actor, "work", q)
+    if not q.is_open:
+        raise _not_allowed(q, "conversation")
+    if held_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "A conversation cannot take place in the future; plan it in your calendar instead."
+                )
+            }
+        )
+    if not participants.strip():
+        raise ValidationError({"participants": _("Say who took part.")})
+    checked = [(upload, check_upload(upload)) for upload in attachments or []]
+    conversation = Conversation.objects.create(
+        question=q,
+        kind=kind,
+        held_on=held_on,
+        participants=participants,
+        current_situation=current_situation,
+        desired_situation=desired_situation,
+        concrete_questions=concrete_questions,
+        notes=notes,
+        created_by=actor,
+    )
+    for upload, info in checked:
+        Attachment.objects.create(
+            question=q,
+            file=upload,
+            name=(upload.name or "file")[:200],
+            content_type=info.content_type,
+            size=info.size,
+            uploaded_by=actor,
+        )
+    if kind == ContactKind.EXPLORATORY and (
+        q.first_conversation_on is None or held_on < q.first_conversation_on
+    ):
+        q.first_conversation_on = held_on
+    if q.status == Status.NEW:
+        q.advisor = q.advisor or actor
+        _transition(q, "take", actor, _("conversation held"))
+    elif q.status == Status.WAITING_SME:
+        _transition(q, "resume", actor, _("conversation held"))
+    q.last_activity_at = timezone.now()
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.conversation",
+        target=q,
+        company=q.company,
+        summary=gettext_lazy("%(kind)s on %(day)s with %(who)s")
+        % {"kind": conversation.get_kind_display(), "day": held_on, "who": participants},
+    )
+    return conversation
+
+
+@transaction.atomic
+def add_attachment(*, actor: Any, question: Question, upload: UploadedFile) -> Attachment:
+    info = check_upload(upload)
+    q = _locked(question)
+    require(actor, "work", q)
+    attachment = Attachment.objects.create(
+        question=q,
+        file=upload,
+        name=(upload.name or "file")[:200],
+        content_type=info.content_type,
+        size=info.size,
+        uploaded_by=actor,
+    )
+    q.last_activity_at = timezone.now()
+    q.save(update_fields=["last_activity_at"])
+    dispatch(
+        actor=actor,
+        action="question.attachment",
+        target=q,
+        company=q.company,
+        summary=gettext_lazy("Attachment %(name)s added") % {"name": attachment.name},
+    )
+    return attachment
+
+
+@transaction.atomic
+def set_waiting_on_sme(*, actor: Any, question: Question, reason: str) -> Question:
+    q = _locked(question)
+    require(actor, "work", q)
+    if q.status != Status.IN_PROGRESS:
+        raise _not_allowed(q, "wait")
+    _transition(q, "wait_on_sme", actor, reason)
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.waiting",
+        target=q,
+        company=q.company,
+        summary=gettext_lazy("Waiting on the SME"),
+        reason=reason,
+    )
+    return q
+
+
+@transaction.atomic
+def resume_question(*, actor: Any, question: Question, reason: str = "") -> Question:
+    """The SME answered: the question is back with the advisor."""
+    q = _locked(question)
+    require(actor, "work", q)
+    if q.status != Status.WAITING_SME:
+        raise _not_allowed(q, "resume")
+    _transition(q, "resume", actor, reason or _("the SME answered"))
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.resumed",
+        target=q,
+        company=q.company,
+        summary=gettext_lazy("Back in progress"),
+        reason=reason,
+    )
+    return q
+
+
+def add_contact_moment(
+    *,
+    actor: Any,
+    question: Question,
+    held_on: dt.date,
+    participants: str,
+    notes: str = "",
+    attachments: list[UploadedFile] | None = None,
+) -> Conversation:
+    """A follow-up contact after the exploratory conversation (a call, a visit, a mail)."""
+    return record_conversation(
+        actor=actor,
+        question=question,
+        kind=ContactKind.FOLLOW_UP,
+        held_on=held_on,
+        participants=participants,
+        notes=notes,
+        attachments=attachments,
+    )
+
+
+def _check_decidable(q: Question) -> None:
+    if q.status not in (Status.IN_PROGRESS, Status.WAITING_SME):
+        if q.decision == Decision.TRAJECTORY:
+            raise ValidationError(
+                _(
+                    "This question already has a trajectory; reopen it first if the decision must change."
+                ),
+                code="has_trajectory",
+            )
+        raise _not_allowed(q, "decide")
+
+
+def _decide(q: Question, actor: Any, decision: str, reason: str, route: str = "") -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Record why this decision was taken.")})
+    q.decision, q.route, q.decision_reason = decision, route, reason
+    q.decided_at, q.decided_by = timezone.now(), actor
+    _transition(q, "decide", actor, reason)
+    q.save()
+
+
+def _check_trajectory_allowed(q: Question, partner: Any, reason: str) -> None:
+    if not q.may_start_trajectory:
+        raise ValidationError(
+            _(
+                "%(company)s is not an SME by the EU definition: a coordinator must allow a trajectory first."
+            )
+            % {"company": q.company},
+            code="outside_target_group",
+        )
+    if partner is None or not partner.active:
+        raise ValidationError({"partner": _("Choose an active knowledge partner.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Record why this partner was chosen.")})
+
+
+@transaction.atomic
+def decide_trajectory(
+    *, actor: Any, question: Question, partner: Any, reason: str, ask_validation: bool = False
+) -> Any:
+    """Decision (1): start a trajectory with the chosen partner (in its start-up phase).
+
+    With ``ask_validation`` the funding agency first validates the choice; the trajectory then
+    opens when an officer approves it, and None is returned."""
+    if ask_validation:
+        request_partner_validation(actor=actor, question=question, partner=partner, reason=reason)
+        return None
+    q = _locked(question)
+    require(actor, "decide", q)
+    _check_decidable(q)
+    _check_trajectory_allowed(q, partner, reason)
+    q.chosen_partner = partner
+    return _start_trajectory(q, actor, partner, reason)
+
+
+@transaction.atomic
+def request_partner_validation(
+    *, actor: Any, question: Question, partner: Any, reason: str
+) -> Question:
+    """Ask the funding agency to validate the partner choice before the trajectory opens."""
+    q = _locked(question)
+    require(actor, "decide", q)
+    _check_decidable(q)
+    _check_trajectory_allowed(q, partner, reason)
+    q.chosen_partner = partner
+    q.validation, q.decision_reason, q.validation_comment = Validation.REQUESTED, reason, ""
+    q.validated_by, q.validated_at = None, None
+    _transition(q, "ask_validation", actor, reason)
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.validation_requested",
+        target=q,
+        company=q.company,
+        reason=reason,
+        summary=gettext_lazy("Validation of partner choice %(partner)s asked")
+        % {"partner": partner},
+        emails=[
+            Email(
+                _officer_emails(),
+                gettext_lazy("Please validate a partner choice (%(ref)s)") % {"ref": q.reference},
+                "intake/email/validation_requested.txt",
+            )
+        ],
+    )
+    return q
+
+
+def _start_trajectory(q: Question, actor: Any, partner: Any, reason: str) -> Any:
+    from digihub.trajectories.services import open_trajectory
+
+    _decide(q, actor, Decision.TRAJECTORY, reason)
+    trajectory = open_trajectory(actor=actor, question=q, partner=partner, reason=reason)
+    dispatch(
+        actor=actor,
+        action="question.decided",
+        target=q,
+        company=q.company,
+        reason=reason,
+        summary=gettext_lazy("Trajectory started with %(partner)s") % {"partner": partner},
+        emails=[
+            Email(
+                _sme_email(q),
+                gettext_lazy("A trajectory starts for your question %(ref)s")
+                % {"ref": q.reference},
+                "intake/email/decided.txt",
+                {"partner": partner},
+            ),
+            # The partner's introduction mail is sent by open_trajectory (trajectories app).
+        ],
+    )
+    return trajectory
+
+
+@transaction.atomic
+def approve_partner_validation(*, actor: Any, question: Question, comment: str = "") -> Any:
+    q = _locked(question)
+    require(actor, "validate", q)
+    if q.status != Status.AWAITING_VALIDATION:
+        raise _not_allowed(q, "validate")
+    q.validation, q.validation_comment, q.validated_by, q.validated_at = (
+        Validation.APPROVED,
+        comment,
+        actor,
+        timezone.now(),
+    )
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.validation_approved",
+        target=q,
+        company=q.company,
+        reason=comment,
+        summary=gettext_lazy("Partner choice validated"),
+        emails=[
+            Email(
+                _advisor_emails(q),
+                gettext_lazy("Partner choice for %(ref)s approved") % {"ref": q.reference},
+                "intake/email/validation_result.txt",
+                {"approved": True, "comment": comment},
+            )
+        ],
+    )
+    advisor = q.advisor or actor
+    return _start_trajectory(q, advisor, q.chosen_partner, q.decision_reason)
+
+
+@transaction.atomic
+def reject_partner_validation(*, actor: Any, question: Question, comment: str) -> Question:
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": _("Say why the choice is rejected, so the advisor can choose again.")}
+        )
+    q = _locked(question)
+    require(actor, "validate", q)
+    if q.status != Status.AWAITING_VALIDATION:
+        raise _not_allowed(q, "validate")
+    q.validation, q.validation_comment, q.validated_by, q.validated_at = (
+        Validation.REJECTED,
+        comment,
+        actor,
+        timezone.now(),
+    )
+    _transition(q, "validation_rejected", actor, comment)
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.validation_rejected",
+        target=q,
+        company=q.company,
+        reason=comment,
+        summary=gettext_lazy("Partner choice rejected"),
+        emails=[
+            Email(
+                _advisor_emails(q),
+                gettext_lazy("Partner choice for %(ref)s rejected") % {"ref": q.reference},
+                "intake/email/validation_result.txt",
+                {"approved": False, "comment": comment},
+            )
+        ],
+    )
+    return q
+
+
+@transaction.atomic
+def decide_no_trajectory(
+    *, actor: Any, question: Question, route: str, reason: str, commercial_partner: Any = None
+) -> Question:
+    if route not in Route.values:
+        raise ValidationError({"route": _("Choose the route that was taken.")})
+    if route == Route.COMMERCIAL_PARTNER and commercial_partner is None:
+        raise ValidationError(
+            {"commercial_partner": _("Say which commercial partner the SME was introduced to.")}
+        )
+    q = _locked(question)
+    require(actor, "decide", q)
+    _check_decidable(q)
+    q.commercial_partner = commercial_partner if route == Route.COMMERCIAL_PARTNER else None
+    _decide(q, actor, Decision.NO_TRAJECTORY, reason, route)
+    dispatch(
+        actor=actor,
+        action="question.decided",
+        target=q,
+        company=q.company,
+        reason=reason,
+        summary=gettext_lazy("No trajectory: %(route)s") % {"route": q.get_route_display()},
+        emails=[
+            Email(
+                _sme_email(q),
+                gettext_lazy("Follow-up of your question %(ref)s") % {"ref": q.reference},
+                "intake/email/decided.txt",
+            )
+        ],
+    )
+    return q
+
+
+@transaction.atomic
+def close_info_only(*, actor: Any, question: Question, reason: str) -> Question:
+    q = _locked(question)
+    require(actor, "decide", q)
+    _check_decidable(q)
+    _decide(q, actor, Decision.INFO_ONLY, reason)
+    dispatch(
+        actor=actor,
+        action="question.decided",
+        target=q,
+        company=q.company,
+        reason=reason,
+        summary=gettext_lazy("Closed as information only"),
+        emails=[
+            Email(
+                _sme_email(q),
+                gettext_lazy("Follow-up of your question %(ref)s") % {"ref": q.reference},
+                "intake/email/decided.txt",
+            )
+        ],
+    )
+    return q
+
+
+@transaction.atomic
+def reopen_question(*, actor: Any, question: Question, reason: str) -> Question:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the question is reopened.")})
+    q = _locked(question)
+    require(actor, "decide", q)
+    if q.status != Status.DECIDED:
+        raise _not_allowed(q, "reopen")
+    if q.decision == Decision.TRAJECTORY and q.trajectories.exclude(phase="stopped").exists():  # type: ignore[attr-defined]
+        raise ValidationError(
+            _("A running trajectory came from this question; stop the trajectory first."),
+            code="has_trajectory",
+        )
+    q.decision, q.route, q.commercial_partner, q.decided_at = "", "", None, None
+    _transition(q, "reopen", actor, reason)
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.reopened",
+        target=q,
+        company=q.company,
+        reason=reason,
+        summary=gettext_lazy("Question reopened"),
+    )
+    return q
+
+
+@transaction.atomic
+def allow_outside_target_group(*, actor: Any, question: Question, reason: str) -> Question:
+    """A coordinator lets a question of a non-SME take the trajectory route."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Record why this exception is made.")})
+    q = _locked(question)
+    require(actor, "allow_target_group", q)
+    q.target_group_allowed_by = actor
+    q.last_activity_at = timezone.now()
+    q.save()
+    dispatch(
+        actor=actor,
+        action="question.target_group_allowed",
+        target=q,
+        company=q.company,
+        reason=reason,
+        summary=gettext_lazy("Trajectory allowed although outside the SME target group"),
+    )
+    return q
+
+
+def stale_condition(days: int) -> Q:
+    return Q(
+        status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING_SME],
+        last_activity_at__lt=timezone.now() - dt.timedelta(days=days),
+    )

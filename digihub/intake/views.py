@@ -1,0 +1,554 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digihub.accounts.roles import Role
+from digihub.audit.services import events_for
+from digihub.core.access import can, get_visible_or_404, visible
+from digihub.core.pagination import paginate
+from digihub.core.uploads import serve
+
+from . import services
+from .forms import (
+    AdvisorQuestionForm,
+    AttachmentForm,
+    ConversationForm,
+    PartnerQuestionForm,
+    PublicQuestionForm,
+    QuestionForm,
+    ReasonForm,
+    RouteDecisionForm,
+    TrajectoryDecisionForm,
+    ValidationForm,
+    form_errors,
+)
+from .models import Attachment, Channel, Question, Status
+from .policies import INTERNAL_ACTIONS, can_register, sees_internal
+
+RATE_LIMIT = 5  # public questions per address per ten minutes
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # The same address resolution as the login throttling (django-axes, proxy-aware).
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
+
+
+def _registration(form: QuestionForm, channel: str) -> services.Registration:
+    data = form.cleaned_data
+    return services.Registration(
+        enterprise_number=data["enterprise_number"],
+        company_name=data["company_name"],
+        postcode=data["postcode"],
+        city=data["city"],
+        street=data.get("street", ""),
+        employees=data.get("employees"),
+        turnover=data.get("turnover"),
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        phone=data.get("phone", ""),
+        function=data.get("function", ""),
+        text=data["text"],
+        themes=data.get("themes") or (),
+        consent=bool(data.get("consent")),
+        channel=channel,
+        channel_detail=data.get("channel_detail", ""),
+        token=data.get("token") or None,
+    )
+
+
+def _known_sme(request: HttpRequest) -> dict[str, Any]:
+    """A signed-in SME contact does not retype what the platform already knows."""
+    user: Any = request.user
+    company = getattr(user, "company", None) if getattr(user, "role", "") == Role.SME else None
+    if company is None:
+        return {}
+    return {
+        "enterprise_number": company.enterprise_number,
+        "company_name": company.name,
+        "street": company.street,
+        "postcode": company.postcode,
+        "city": company.city,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+    }
+
+
+def public_form(request: HttpRequest) -> HttpResponse:
+    form = PublicQuestionForm(request.POST or None, initial=_known_sme(request))
+    actor = request.user if request.user.is_authenticated else None
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):
+            # A bot filled in the hidden field: answer as if all went well, store nothing.
+            return redirect("intake:public_thanks", token="0")  # noqa: S106 - not a secret
+        key = f"intake:public:{_client_ip(request)}"
+        count = cache.get_or_set(key, 0, timeout=600) or 0
+        if (
+            count >= RATE_LIMIT
+            and not Question.objects.filter(
+                submission_token=form.cleaned_data.get("token")
+            ).exists()
+        ):
+            form.add_error(
+                None,
+                _(
+                    "You sent several questions in a short time. Please wait a few minutes and try again."
+                ),
+            )
+            return render(request, "intake/public_form.html", {"form": form}, status=429)
+        try:
+            question, created = services.register_question(
+                actor=actor, data=_registration(form, Channel.PUBLIC_FORM)
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            if created:
+                cache.incr(key)
+            return redirect("intake:public_thanks", token=question.submission_token or "0")
+    return render(
+        request, "intake/public_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    question = (
+        Question.objects.filter(submission_token=token).select_related("chamber").first()
+        if len(token) == 32
+        else None
+    )
+    return render(request, "intake/public_thanks.html", {"question": question})
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    decision = can_register(request.user)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    partner = getattr(request.user, "partner", None) if request.user.role == Role.PARTNER else None  # type: ignore[union-attr]
+    form_class: type[QuestionForm] = PartnerQuestionForm if partner else AdvisorQuestionForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        channel = Channel.PARTNER if partner else Channel.ADVISOR
+        try:
+            question, _created = services.register_question(
+                actor=request.user, data=_registration(form, channel), passed_on_by=partner
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Question %(ref)s registered.") % {"ref": question.reference}
+            )
+            return (
+                redirect("intake:detail", pk=question.pk)
+                if not partner
+                else redirect("intake:queue")
+            )
+    return render(
+        request,
+        "intake/register.html",
+        {"form": form, "partner": partner},
+        status=400 if form.errors else 200,
+    )
+
+
+TABS = ("new", "mine", "waiting", "stale", "decided", "all")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role == Role.SME:
+        return redirect("intake:mine")
+    tab = request.GET.get("tab") or ("new" if user.role == Role.ADVISOR else "all")
+    if tab not in TABS:
+        tab = "all"
+    qs = visible(user, Question).select_related("company", "advisor", "chamber", "chosen_partner")
+    filters = {
+        "new": Q(status=Status.NEW),
+        "mine": Q(advisor=user) & ~Q(status=Status.DECIDED),
+        "waiting": Q(status=Status.WAITING_SME),
+        "stale": services.stale_condition(settings.DIGIHUB_STALE_DAYS),
+        "decided": Q(status=Status.DECIDED),
+        "all": Q(),
+    }
+    q = (request.GET.get("q") or "").strip()
+    listing = qs.filter(filters[tab])
+    if q:
+        listing = listing.filter(
+            Q(reference__icontains=q) | Q(company__name__icontains=q) | Q(text__icontains=q)
+        )
+    order = ("last_activity_at", "pk") if tab == "stale" else ("-registered_at", "-pk")
+    page = paginate(request, listing.order_by(*order))
+    counts = {
+        name: qs.filter(condition).count() for name, condition in filters.items() if name != "all"
+    }
+    template = "intake/_queue_rows.html" if getattr(request, "htmx", False) else "intake/queue.html"
+    return render(
+        request,
+        template,
+        {
+            "tab": tab,
+            "tabs": TABS,
+            "page": page,
+            "counts": counts,
+            "q": q,
+            "stale_days": settings.DIGIHUB_STALE_DAYS,
+            "may_register": can_register(user),
+        },
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    qs = (
+        visible(request.user, Question)
+        .select_related("advisor", "chosen_partner")
+        .order_by("-registered_at")
+    )
+    return render(request, "intake/mine.html", {"questions": qs[:100]})
+
+
+@login_required
+def validations(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role != Role.OFFICER and not user.is_coordinator:
+        raise PermissionDenied(_("Only the funding agency validates partner choices."))
+    qs = (
+        visible(user, Question)
+        .filter(status=Status.AWAITING_VALIDATION)
+        .select_related("company", "chosen_partner", "advisor")
+    )
+    return render(
+        request, "intake/validations.html", {"questions": qs.order_by("last_activity_at")}
+    )
+
+
+# Each action form on the detail page gets its own id prefix, so labels stay unique.
+FORM_IDS = {
+    "conversation_form": "conv_%s",
+    "trajectory_form": "traj_%s",
+    "route_form": "route_%s",
+    "close_form": "close_%s",
+    "wait_form": "wait_%s",
+    "reopen_form": "reopen_%s",
+    "allow_form": "allow_%s",
+    "validation_form": "val_%s",
+    "attachment_form": "att_%s",
+}
+
+
+def _detail_context(request: HttpRequest, question: Question, **bound: Any) -> dict[str, Any]:
+    user = request.user
+    blank = {
+        "conversation_form": lambda: ConversationForm(),
+        "trajectory_form": lambda: TrajectoryDecisionForm(hub=question.hub),
+        "route_form": lambda: RouteDecisionForm(),
+        "close_form": lambda: ReasonForm(),
+        "wait_form": lambda: ReasonForm(),
+        "reopen_form": lambda: ReasonForm(),
+        "allow_form": lambda: ReasonForm(),
+        "validation_form": lambda: ValidationForm(),
+        "attachment_form": lambda: AttachmentForm(),
+    }
+    forms: dict[str, Any] = {}
+    for name, make in blank.items():
+        form = bound.get(name) or make()
+        form.auto_id = FORM_IDS[name]
+        forms[name] = form
+    internal = sees_internal(user)
+    events = events_for(question)
+    if not internal:
+        events = events.exclude(action__in=INTERNAL_ACTIONS)
+    if question.status == Status.WAITING_SME:
+        forms["wait_form"].fields["reason"].required = False
+        forms["wait_form"].fields["reason"].label = _("What did the SME answer? (optional)")
+    return {
+        "question": question,
+        "conversations": visible(user, question.conversations.all()),
+        "attachments": visible(user, question.attachments.all()),
+        "events": events[:100],
+        "transitions": question.transitions.select_related("actor") if internal else [],
+        "internal": internal,
+        "themes": question.themes.all(),
+        "can_take": can(user, "take", question),
+        "can_work": can(user, "work", question),
+        "can_validate": can(user, "validate", question),
+        "can_allow": can(user, "allow_target_group", question),
+        "trajectory": question.trajectories.first() if hasattr(question, "trajectories") else None,
+        "Status": Status,
+        **forms,
+    }
+
+
+def _question(request: HttpRequest, pk: int) -> Question:
+    return get_visible_or_404(
+        request.user,
+        Question.objects.select_related(
+            "company",
+            "contact",
+            "chamber",
+            "hub",
+            "advisor",
+            "chosen_partner",
+            "commercial_partner",
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    return render(request, "intake/detail.html", _detail_context(request, question))
+
+
+def _is_state_error(exc: ValidationError) -> bool:
+    code = getattr(exc, "code", None) or ""
+    return not hasattr(exc, "error_dict") and (
+        code.startswith("state_") or code == "has_trajectory"
+    )
+
+
+def _act(
+    request: HttpRequest, question: Question, form: Any, action: Any, success: str, form_name: str
+) -> HttpResponse:
+    if form is None or form.is_valid():
+        try:
+            action(form.cleaned_data if form is not None else {})
+        except ValidationError as exc:
+            if form is None or _is_state_error(exc):
+                # The action does not fit the question's state (any more): say why on the page.
+                messages.error(request, " ".join(exc.messages))
+                return redirect("intake:detail", pk=question.pk)
+            form_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("intake:detail", pk=question.pk)
+    question.refresh_from_db()
+    return render(
+        request,
+        "intake/detail.html",
+        _detail_context(request, question, **{form_name: form}),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    return _act(
+        request,
+        question,
+        None,
+        lambda d: services.take_question(actor=request.user, question=question),
+        _("You are now the single point of contact for this question."),
+        "",
+    )
+
+
+@login_required
+@require_POST
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = ConversationForm(request.POST, request.FILES)
+
+    def run(d: dict[str, Any]) -> None:
+        services.record_conversation(
+            actor=request.user,
+            question=question,
+            kind=d["kind"],
+            held_on=d["held_on"],
+            participants=d["participants"],
+            current_situation=d["current_situation"],
+            desired_situation=d["desired_situation"],
+            concrete_questions=d["concrete_questions"],
+            notes=d["notes"],
+            attachments=[d["attachment"]] if d.get("attachment") else None,
+        )
+
+    return _act(request, question, form, run, _("Conversation recorded."), "conversation_form")
+
+
+@login_required
+@require_POST
+def waiting(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the question on hold until the SME answers, or take it up again."""
+    question = _question(request, pk)
+    if question.status == Status.WAITING_SME:
+        form = ReasonForm(request.POST)
+        form.fields["reason"].required = False
+        return _act(
+            request,
+            question,
+            form,
+            lambda d: services.resume_question(
+                actor=request.user, question=question, reason=d["reason"]
+            ),
+            _("The question is back in progress."),
+            "wait_form",
+        )
+    form = ReasonForm(request.POST)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.set_waiting_on_sme(
+            actor=request.user, question=question, reason=d["reason"]
+        ),
+        _("Marked as waiting on the SME."),
+        "wait_form",
+    )
+
+
+@login_required
+@require_POST
+def decide_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = TrajectoryDecisionForm(request.POST, hub=question.hub)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.decide_trajectory(
+            actor=request.user,
+            question=question,
+            partner=d["partner"],
+            reason=d["reason"],
+            ask_validation=d["ask_validation"],
+        ),
+        _("Decision recorded."),
+        "trajectory_form",
+    )
+
+
+@login_required
+@require_POST
+def decide_route(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = RouteDecisionForm(request.POST)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.decide_no_trajectory(
+            actor=request.user,
+            question=question,
+            route=d["route"],
+            reason=d["reason"],
+            commercial_partner=d["commercial_partner"],
+        ),
+        _("Decision recorded."),
+        "route_form",
+    )
+
+
+@login_required
+@require_POST
+def close_info(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = ReasonForm(request.POST)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.close_info_only(
+            actor=request.user, question=question, reason=d["reason"]
+        ),
+        _("Question closed as information only."),
+        "close_form",
+    )
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = ReasonForm(request.POST)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.reopen_question(
+            actor=request.user, question=question, reason=d["reason"]
+        ),
+        _("Question reopened."),
+        "reopen_form",
+    )
+
+
+@login_required
+@require_POST
+def allow(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = ReasonForm(request.POST)
+
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.allow_outside_target_group(
+            actor=request.user, question=question, reason=d["reason"]
+        ),
+        _("Exception recorded."),
+        "allow_form",
+    )
+
+
+@login_required
+@require_POST
+def validate(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = ValidationForm(request.POST)
+    approve = request.POST.get("verdict") == "approve"
+
+    def run(d: dict[str, Any]) -> None:
+        if approve:
+            services.approve_partner_validation(
+                actor=request.user, question=question, comment=d["comment"]
+            )
+        else:
+            services.reject_partner_validation(
+                actor=request.user, question=question, comment=d["comment"]
+            )
+
+    return _act(request, question, form, run, _("Validation recorded."), "validation_form")
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.add_attachment(actor=request.user, question=question, upload=d["file"]),
+        _("Attachment added."),
+        "attachment_form",
+    )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    item = get_visible_or_404(request.user, Attachment, pk=pk)
+    if not item.file:
+        raise Http404
+    return serve(item.file, item.name, item.content_type)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digihub.network.models import Chamber, Hub, KnowledgePartner, Province, Theme
+
+from .figures import ReportFilters
+
+
+class ReportForm(forms.Form):
+    on = forms.DateField(
+        label=_("Reference date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start = forms.DateField(
+        label=_("Period from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("Period until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    hub = forms.ModelChoiceField(queryset=Hub.objects.all(), required=False, label=_("Hub"))
+    chamber = forms.ModelChoiceField(
+        queryset=Chamber.objects.all(), required=False, label=_("Chamber")
+    )
+    province = forms.ModelChoiceField(
+        queryset=Province.objects.all(), required=False, label=_("Province")
+    )
+    partner = forms.ModelChoiceField(
+        queryset=KnowledgePartner.objects.all(), required=False, label=_("Knowledge partner")
+    )
+    theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False, label=_("Theme"))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise ValidationError(_("The period starts after it ends."))
+        on = data.get("on") or timezone.localdate()
+        if isinstance(on, dt.date) and on > timezone.localdate():
+            self.add_error("on", _("The reference date cannot lie in the future."))
+        return data
+
+    def values(self) -> tuple[dt.date, dt.date | None, dt.date | None, ReportFilters]:
+        data = self.cleaned_data if self.is_valid() else {}
+        on = data.get("on") or timezone.localdate()
+        pk = lambda name: data[name].pk if data.get(name) else None  # noqa: E731
+        return (
+            on,
+            data.get("start"),
+            data.get("end"),
+            ReportFilters(
+                hub=pk("hub"),
+                chamber=pk("chamber"),
+                province=pk("province"),
+                partner=pk("partner"),
+                theme=pk("theme"),
+            ),
+        )

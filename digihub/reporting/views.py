@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from digihub.core.pdf import render_pdf
+from digihub.funding.models import HubBudget, Programme, ProjectKind
+from digihub.funding.selectors import budget_overview
+from digihub.network.models import Hub
+
+from . import charts
+from .access import readable
+from .document import build_sections, to_docx, to_xlsx
+from .figures import Figures, compute_figures
+from .forecast import Forecast, forecast
+from .forms import ReportForm
+
+CHARTS = ("funnel", "phases", "budget", "lead_times", "partners")
+
+
+def _compute(request: HttpRequest) -> tuple[ReportForm, Figures, Forecast | None, Any]:
+    user: Any = request.user
+    trajectories, questions, entries = readable(user)
+    form = ReportForm(request.GET or None)
+    on, start, end, filters = form.values()
+    figures = compute_figures(
+        on=on,
+        start=start,
+        end=end,
+        filters=filters,
+        trajectories=trajectories,
+        questions=questions,
+        entries=entries,
+    )
+    return (
+        form,
+        figures,
+        forecast(figures, filters.trajectories(trajectories)),
+        (trajectories, filters),
+    )
+
+
+def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
+    programme = (
+        Programme.objects.filter(project_types__kind=ProjectKind.GUIDANCE).order_by("-end").first()
+    )
+    if programme is None:
+        return []
+    from digihub.core.access import visible
+
+    hubs = Hub.objects.filter(pk__in=visible(user, HubBudget).values("hub_id"))
+    if filters.hub:
+        hubs = hubs.filter(pk=filters.hub)
+    overview = budget_overview(programme=programme, hubs=hubs)
+    return [
+        {
+            "type": row.project_type.number,
+            "source_name": row.source_name,
+            "budget": row.budget,
+            "committed": row.committed,
+            "spent": row.spent,
+        }
+        for row in overview.rows
+    ]
+
+
+def _title() -> str:
+    return _("Digihubs — state of play")
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    form, figures, prediction, (_trajectories, filters) = _compute(request)
+    sections = build_sections(figures, prediction)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "form": form,
+            "figures": figures,
+            "forecast": prediction,
+            "sections": sections,
+            "query": query,
+            "charts": CHARTS,
+            "title": _title(),
+            "budget_rows": _budget_rows(request.user, filters),
+        },
+    )
+
+
+def _chart(
+    name: str, request: HttpRequest, figures: Figures, trajectories: Any, filters: Any
+) -> bytes:
+    if name == "funnel":
+        return charts.funnel(figures)
+    if name == "phases":
+        return charts.phases_over_time(filters.trajectories(trajectories), figures.on)
+    if name == "budget":
+        return charts.budget_burn(_budget_rows(request.user, filters))
+    if name == "lead_times":
+        return charts.lead_times(figures)
+    if name == "partners":
+        return charts.partner_load(figures)
+    raise Http404
+
+
+@login_required
+def chart(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in CHARTS:
+        raise Http404
+    _form, figures, _prediction, (trajectories, filters) = _compute(request)
+    response = HttpResponse(
+        _chart(name, request, figures, trajectories, filters), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@login_required
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("pdf", "docx", "xlsx"):
+        raise Http404
+    language = request.GET.get("lang") if request.GET.get("lang") in ("nl", "en") else "nl"
+    with translation.override(language):
+        _form, figures, prediction, (trajectories, filters) = _compute(request)
+        sections = build_sections(figures, prediction)
+        title = _title()
+        if fmt == "pdf":
+            images = {
+                name: "data:image/svg+xml;base64,"
+                + base64.b64encode(_chart(name, request, figures, trajectories, filters)).decode()
+                for name in CHARTS
+            }
+            data = render_pdf(
+                "reporting/report_pdf.html",
+                {"figures": figures, "sections": sections, "title": title, "images": images},
+            )
+            content_type = "application/pdf"
+        elif fmt == "docx":
+            data = to_docx(title, sections)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        else:
+            data = to_xlsx(figures, sections)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="stand-van-zaken-{figures.on.isoformat()}.{fmt}"'
+    )
+    return response

@@ -1,0 +1,487 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digihub.accounts.roles import Role
+from digihub.audit.services import events_for
+from digihub.core.access import can, get_visible_or_404, visible
+from digihub.core.forms import add_errors
+from digihub.core.pagination import paginate
+from digihub.core.uploads import serve
+
+from . import services
+from .calendar import to_ics
+from .forms import (
+    AdviceForm,
+    CompleteForm,
+    OutcomeForm,
+    PartnerForm,
+    QuoteForm,
+    QuoteLineFormSet,
+    ReasonForm,
+    SessionForm,
+    SignedCopyForm,
+    SignForm,
+    SurveyForm,
+    TrajectoryFilter,
+    line_dicts,
+)
+from .models import OPEN_PHASES, Phase, Quote, QuoteStatus, Session, Trajectory
+
+
+def _trajectory(request: HttpRequest, pk: int) -> Trajectory:
+    return get_visible_or_404(
+        request.user,
+        Trajectory.objects.select_related(
+            "company", "hub", "chamber", "partner", "advisor", "question"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def trajectory_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role == Role.PARTNER:
+        return redirect("trajectories:partner_workspace")
+    if user.role == Role.SME:
+        return redirect("trajectories:sme_workspace")
+    form = TrajectoryFilter(request.GET or None)
+    qs = visible(user, Trajectory).select_related("company", "partner", "advisor", "hub")
+    if form.is_valid():
+        if form.cleaned_data.get("phase"):
+            qs = qs.filter(phase=form.cleaned_data["phase"])
+        if form.cleaned_data.get("partner"):
+            qs = qs.filter(partner=form.cleaned_data["partner"])
+        if form.cleaned_data.get("q"):
+            term = form.cleaned_data["q"]
+            qs = qs.filter(Q(reference__icontains=term) | Q(company__name__icontains=term))
+    counts = dict(
+        visible(user, Trajectory)
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    # Open trajectories that have not moved for the longest time come first.
+    page = paginate(
+        request,
+        qs.order_by(
+            *(
+                ["phase_changed_at", "pk"]
+                if form.is_valid() and form.cleaned_data.get("phase") in OPEN_PHASES
+                else ["-phase_changed_at", "-pk"]
+            )
+        ),
+    )
+    stale = (
+        visible(user, Trajectory)
+        .filter(phase__in=OPEN_PHASES)
+        .select_related("company", "partner")
+        .order_by("phase_changed_at")[:5]
+    )
+    return render(
+        request,
+        "trajectories/list.html",
+        {"form": form, "page": page, "counts": counts, "phases": Phase, "stale": stale},
+    )
+
+
+@login_required
+def partner_workspace(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role != Role.PARTNER:
+        raise PermissionDenied(_("This is the knowledge partners' workspace."))
+    mine = visible(user, Trajectory).select_related("company", "advisor", "hub", "partner")
+    load = services.partner_load(user.partner)
+    return render(
+        request,
+        "trajectories/partner_workspace.html",
+        {
+            "partner": user.partner,
+            "load": load,
+            "to_quote": mine.filter(phase__in=[Phase.STARTUP, Phase.QUOTE]).order_by(
+                "phase_changed_at"
+            )[:50],
+            "running": mine.filter(phase=Phase.EXECUTION).order_by("phase_changed_at")[:50],
+            "sessions": visible(user, Session)
+            .filter(starts_at__gte=timezone.now())
+            .select_related("trajectory__company")[:20],
+        },
+    )
+
+
+@login_required
+def sme_workspace(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role != Role.SME:
+        raise PermissionDenied(_("This is the SMEs' workspace."))
+    trajectories = (
+        visible(user, Trajectory)
+        .select_related("partner", "advisor", "company")
+        .order_by("-started_at")
+    )
+    from digihub.funding.models import PaymentRequest
+
+    return render(
+        request,
+        "trajectories/sme_workspace.html",
+        {
+            "trajectories": trajectories,
+            "to_sign": visible(user, Quote)
+            .filter(status=QuoteStatus.ISSUED, trajectory__phase=Phase.QUOTE)
+            .select_related("trajectory"),
+            "sessions": visible(user, Session)
+            .filter(starts_at__gte=timezone.now())
+            .select_related("trajectory")[:20],
+            "payments": visible(user, PaymentRequest).order_by("-created_at")[:20],
+            "surveys": trajectories.filter(phase=Phase.COMPLETED, survey__isnull=True),
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    user = request.user
+    quotes = visible(user, t.quotes.all()).prefetch_related("lines")  # type: ignore[attr-defined]
+    current = next((q for q in quotes if q.status != QuoteStatus.SUPERSEDED), None)
+    split = None
+    if current is not None:
+        from digihub.funding.services import FundingRefused, guidance_split
+
+        try:
+            split = guidance_split(hub=t.hub, amount=current.total)
+        except FundingRefused:
+            split = None
+    return render(
+        request,
+        "trajectories/detail.html",
+        {
+            "t": t,
+            "quotes": quotes,
+            "current": current,
+            "split": split,
+            "spans": t.spans.select_related("actor"),
+            "sessions": t.sessions.all(),  # type: ignore[attr-defined]
+            "advice": getattr(t, "advice", None),
+            "survey": getattr(t, "survey", None),
+            "events": events_for(t)[:100],
+            "themes": t.themes.all(),
+            "may_steer": can(user, "steer", t),
+            "may_execute": can(user, "execute", t),
+            "may_sign": can(user, "sign", t),
+            # Each action form gets its own id prefix so labels stay unique on the page.
+            "sign_form": SignForm(
+                initial={"pdf_sha256": current.pdf_sha256 if current else ""}, auto_id="sign_%s"
+            ),
+            "copy_form": SignedCopyForm(auto_id="copy_%s"),
+            "session_form": SessionForm(auto_id="session_%s"),
+            "advice_form": AdviceForm(auto_id="advice_%s"),
+            "complete_form": CompleteForm(auto_id="complete_%s"),
+            "reason_form": ReasonForm(auto_id="stop_%s"),
+            "partner_form": PartnerForm(auto_id="partner_%s"),
+            "survey_form": SurveyForm(auto_id="survey_%s"),
+            "outcome_form": OutcomeForm(auto_id="outcome_%s"),
+            "Phase": Phase,
+            "QuoteStatus": QuoteStatus,
+            "sme_share": services.sme_share(t),
+        },
+    )
+
+
+def _post(request: HttpRequest, t: Trajectory, form: Any, run: Any, success: str) -> HttpResponse:
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, success)
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+                for f, e in form.errors.items()
+            ),
+        )
+    return redirect("trajectories:detail", pk=t.pk)
+
+
+@login_required
+def quote_edit(request: HttpRequest, pk: int, quote_pk: int | None = None) -> HttpResponse:
+    t = _trajectory(request, pk)
+    decision = can(request.user, "quote", t)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk) if quote_pk else None  # type: ignore[attr-defined]
+    source = quote or t.quotes.exclude(status=QuoteStatus.SUPERSEDED).order_by("-number").first()  # type: ignore[attr-defined]
+    if request.method == "POST":
+        form = QuoteForm(request.POST)
+        lines = QuoteLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and lines.is_valid():
+            try:
+                saved = services.save_quote(
+                    actor=request.user,
+                    trajectory=t,
+                    scope=form.cleaned_data["scope"],
+                    methodology=form.cleaned_data["methodology"],
+                    valid_until=form.cleaned_data["valid_until"],
+                    lines=line_dicts(lines),
+                    quote=quote if quote and quote.status == QuoteStatus.DRAFT else None,
+                    expected_revision=form.cleaned_data.get("revision"),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Quote version %(n)s saved.") % {"n": saved.number})
+                return redirect("trajectories:detail", pk=t.pk)
+    else:
+        initial = (
+            {
+                "scope": source.scope,
+                "methodology": source.methodology,
+                "valid_until": source.valid_until,
+                "revision": source.revision,
+            }
+            if source
+            else {}
+        )
+        form = QuoteForm(initial=initial)
+        line_initial = (
+            [
+                {"description": line.description, "days": line.days, "day_rate": line.day_rate}
+                for line in source.lines.all()
+            ]
+            if source
+            else []
+        )
+        lines = QuoteLineFormSet(prefix="lines", initial=line_initial)
+    return render(
+        request,
+        "trajectories/quote_form.html",
+        {"t": t, "form": form, "lines": lines, "quote": quote},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def quote_issue(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk)  # type: ignore[attr-defined]
+    try:
+        services.issue_quote(actor=request.user, quote=quote)
+        messages.success(request, _("The quote was sent to the SME to sign."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("trajectories:detail", pk=t.pk)
+
+
+@login_required
+def quote_pdf(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk)  # type: ignore[attr-defined]
+    if quote.pdf:
+        data = quote.pdf.read()
+    else:
+        from digihub.funding.services import guidance_split
+
+        data = services.quote_pdf(quote, guidance_split(hub=t.hub, amount=quote.total))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{t.reference}-v{quote.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def quote_sign(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk)  # type: ignore[attr-defined]
+    return _post(
+        request,
+        t,
+        SignForm(request.POST),
+        lambda d: services.sign_quote_online(
+            actor=request.user,
+            quote=quote,
+            signer_name=d["signer_name"],
+            pdf_sha256=d["pdf_sha256"],
+        ),
+        _("Quote signed. Thank you! You find what you pay on your workspace."),
+    )
+
+
+@login_required
+@require_POST
+def quote_signed_copy(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk)  # type: ignore[attr-defined]
+    return _post(
+        request,
+        t,
+        SignedCopyForm(request.POST, request.FILES),
+        lambda d: services.upload_signed_copy(
+            actor=request.user, quote=quote, upload=d["file"], signer_name=d["signer_name"]
+        ),
+        _("Signed copy recorded; funding committed."),
+    )
+
+
+@login_required
+def quote_copy_file(request: HttpRequest, pk: int, quote_pk: int) -> StreamingHttpResponse:
+    t = _trajectory(request, pk)
+    quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk)  # type: ignore[attr-defined]
+    if not quote.signed_copy:
+        raise Http404
+    return serve(quote.signed_copy, f"{t.reference}-signed.pdf", "application/pdf")
+
+
+@login_required
+@require_POST
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return _post(
+        request,
+        t,
+        SessionForm(request.POST),
+        lambda d: services.plan_session(actor=request.user, trajectory=t, **d),
+        _("Planned; the invitation was sent."),
+    )
+
+
+@login_required
+@require_POST
+def session_outcome(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    session = get_visible_or_404(request.user, t.sessions.all(), pk=session_pk)  # type: ignore[attr-defined]
+    return _post(
+        request,
+        t,
+        OutcomeForm(request.POST),
+        lambda d: services.record_outcome(
+            actor=request.user, session=session, outcome=d["outcome"]
+        ),
+        _("Outcome recorded."),
+    )
+
+
+@login_required
+def session_ics(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    session = get_visible_or_404(
+        request.user, t.sessions.select_related("trajectory"), pk=session_pk
+    )  # type: ignore[attr-defined]
+    response = HttpResponse(to_ics([session]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{t.reference}-{session.pk}.ics"'
+    return response
+
+
+@login_required
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    sessions = (
+        visible(request.user, Session)
+        .select_related("trajectory")
+        .filter(starts_at__gte=timezone.now() - dt.timedelta(days=90))
+    )
+    response = HttpResponse(to_ics(sessions[:500]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="digihub.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def advice(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return _post(
+        request,
+        t,
+        AdviceForm(request.POST, request.FILES),
+        lambda d: services.deliver_advice(
+            actor=request.user,
+            trajectory=t,
+            kind=d["kind"],
+            delivered_on=d["delivered_on"],
+            summary=d["summary"],
+            upload=d.get("file"),
+        ),
+        _("Advice delivered."),
+    )
+
+
+@login_required
+def advice_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    t = _trajectory(request, pk)
+    item = getattr(t, "advice", None)
+    if item is None or not item.file:
+        raise Http404
+    return serve(item.file, item.file.name.rsplit("/", 1)[-1], "application/octet-stream")
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return _post(
+        request,
+        t,
+        CompleteForm(request.POST),
+        lambda d: services.complete(
+            actor=request.user, trajectory=t, final_cost=d["final_cost"], reason=d["reason"]
+        ),
+        _("Trajectory completed."),
+    )
+
+
+@login_required
+@require_POST
+def stop(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return _post(
+        request,
+        t,
+        ReasonForm(request.POST),
+        lambda d: services.stop(actor=request.user, trajectory=t, reason=d["reason"]),
+        _("Trajectory stopped."),
+    )
+
+
+@login_required
+@require_POST
+def change_partner(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return _post(
+        request,
+        t,
+        PartnerForm(request.POST),
+        lambda d: services.change_partner(
+            actor=request.user, trajectory=t, partner=d["partner"], reason=d["reason"]
+        ),
+        _("Partner changed."),
+    )
+
+
+@login_required
+@require_POST
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return _post(
+        request,
+        t,
+        SurveyForm(request.POST),
+        lambda d: services.answer_survey(
+            actor=request.user, trajectory=t, score=d["score"], comment=d["comment"]
+        ),
+        _("Thank you for your answer."),
+    )

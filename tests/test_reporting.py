@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from digihub.funding import demo as funding_demo
+from digihub.intake import services as intake
+from digihub.intake.models import Route
+from digihub.reporting.figures import ReportFilters, compute_figures
+from digihub.trajectories import services
+from digihub.trajectories.models import PhaseSpan, Trajectory
+
+LINES = [{"description": "Analyse", "days": "4", "day_rate": "1000"}]
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _question(p: Any, company: Any, advisor: Any) -> Any:
+    q, _ = intake.register_question(
+        actor=None,
+        data=intake.Registration(
+            enterprise_number=company.enterprise_number,
+            company_name=company.name,
+            postcode=company.postcode,
+            city=company.city,
+            first_name="A",
+            last_name="B",
+            email="a@b.example",
+            text="vraag",
+            consent=True,
+        ),
+    )
+    intake.take_question(actor=advisor, question=q)
+    intake.record_conversation(
+        actor=advisor, question=q, held_on=timezone.localdate(), participants="A"
+    )
+    return q
+
+
+def _history(t: Trajectory, *days: dt.date) -> None:
+    """Put the phase periods of ``t`` on known days (one day per period, in order)."""
+    spans = list(t.spans.order_by("entered_at"))
+    assert len(spans) == len(days)
+    for index, span in enumerate(spans):
+        left = _at(days[index + 1]) if index + 1 < len(days) else None
+        PhaseSpan.objects.filter(pk=span.pk).update(entered_at=_at(days[index]), left_at=left)
+    moments = {span.phase: _at(day) for span, day in zip(spans, days, strict=True)}
+    Trajectory.objects.filter(pk=t.pk).update(
+        started_at=_at(days[0]),
+        phase_changed_at=_at(days[-1]),
+        quote_signed_at=moments.get("execution"),
+        completed_at=moments.get("completed"),
+        stopped_at=moments.get("stopped"),
+    )
+
+
+@pytest.fixture
+def world(people: Any) -> Any:
+    """Hand-counted: 5 questions (X: 4, Y: 1); 3 trajectories in chamber A; 1 referral and 1 info-only."""
+    funding_demo.build()
+    p = people
+    D = dt.date
+    t1 = intake.decide_trajectory(
+        actor=p.advisor_a,
+        question=_question(p, p.company_x, p.advisor_a),
+        partner=p.partner_p.partner,
+        reason="r",
+    )
+    t2 = intake.decide_trajectory(
+        actor=p.advisor_a,
+        question=_question(p, p.company_x, p.advisor_a),
+        partner=p.partner_p.partner,
+        reason="r",
+    )
+    t3 = intake.decide_trajectory(
+        actor=p.advisor_a,
+        question=_question(p, p.company_x, p.advisor_a),
+        partner=p.partner_p.partner,
+        reason="r",
+    )
+    q4 = _question(p, p.company_x, p.advisor_a)
+    intake.decide_no_trajectory(
+        actor=p.advisor_a, question=q4, route=Route.AGENCY_REFERRAL, reason="KMO-portefeuille"
+    )
+    q5 = _question(p, p.company_y, p.advisor_b)
+    intake.close_info_only(actor=p.advisor_b, question=q5, reason="info")
+    # t1: start-up 1 Jan, quote 1 Feb, signed 1 Mar, completed 1 May.
+    quote = services.issue_quote(
+        actor=p.partner_p,
+        quote=services.save_quote(
+            actor=p.partner_p,
+            trajectory=t1,
+            scope="s",
+            methodology="",
+            valid_until=timezone.localdate() + dt.timedelta(days=9),
+            lines=LINES,
+        ),
+    )
+    services.sign_quote_online(
+        actor=p.sme_x, quote=quote, signer_name="B", pdf_sha256=quote.pdf_sha256
+    )
+    services.deliver_advice(
+        actor=p.partner_p,
+        trajectory=t1,
+        kind="action_plan",
+        delivered_on=timezone.localdate(),
+        summary="plan",
+    )
+    services.complete(actor=p.partner_p, trajectory=t1, final_cost=Decimal("3000"))
+    _history(t1, D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1), D(2026, 5, 1))
+    # t2: start-up 15 Jan, quote 15 Feb, stopped 15 Mar.
+    services.save_quote(
+        actor=p.partner_p,
+        trajectory=t2,
+        scope="s",
+        methodology="",
+        valid_until=timezone.localdate() + dt.timedelta(days=9),
+        lines=LINES,
+    )
+    services.stop(actor=p.advisor_a, trajectory=t2, reason="uitgesteld")
+    _history(t2, D(2026, 1, 15), D(2026, 2, 15), D(2026, 3, 15))
+    # t3: start-up since 1 Apr.
+    _history(t3, D(2026, 4, 1))
+    p.trajectories = (t1, t2, t3)
+    return p
+
+
+@pytest.mark.django_db
+class TestFigures:
+    @pytest.mark.parametrize(
+        ("day", "expected"),
+        [
+            (
+                dt.date(2025, 12, 31),
+                {"startup": 0, "quote": 0, "execution": 0, "completed": 0, "stopped": 0},
+            ),
+            (
+                dt.date(2026, 1, 20),
+                {"startup": 2, "quote": 0, "execution": 0, "completed": 0, "stopped": 0},
+            ),
+            (
+                dt.date(2026, 2, 20),
+                {"startup": 0, "quote": 2, "execution": 0, "completed": 0, "stopped": 0},
+            ),
+            (
+                dt.date(2026, 3, 20),
+                {"startup": 0, "quote": 0, "execution": 1, "completed": 0, "stopped": 1},
+            ),
+            (
+                dt.date(2026, 4, 20),
+                {"startup": 1, "quote": 0, "execution": 1, "completed": 0, "stopped": 1},
+            ),
+            (
+                dt.date(2026, 6, 1),
+                {"startup": 1, "quote": 0, "execution": 0, "completed": 1, "stopped": 1},
+            ),
+        ],
+    )
+    def test_phase_on_date(self, world: Any, day: dt.date, expected: dict[str, int]) -> None:
+        assert compute_figures(on=day).phases == expected
+
+    def test_hand_counts(self, world: Any) -> None:
+        today = timezone.localdate()
+        f = compute_figures(on=today)
+        assert (
+            f.reach["registered"] == 5
+            and f.reach["companies"] == 2
+            and f.reach["conversations"] == 5
+        )
+        assert (
+            f.reach["decision_trajectory"] == 3
+            and f.reach["route_agency_referral"] == 1
+            and f.reach["decision_info_only"] == 1
+        )
+        assert f.started == 3
+        committed = {row["source"]: row["committed"] for row in f.funding}
+        assert committed == {
+            "efro": Decimal("1200.00"),
+            "flemish": Decimal("900.00"),
+            "private_sme": Decimal("900.00"),
+        }
+        assert f.totals["spent"] == Decimal("3000.00") and f.sme_requested == Decimal("1200.00")
+        assert f.advice_count == 1
+        signed = next(lead for lead in f.lead_times if lead.label == "signed_to_completed")
+        assert signed.count == 1 and round(signed.median) == 61  # 1 March → 1 May
+
+    def test_period_and_filters(self, world: Any) -> None:
+        f = compute_figures(
+            on=dt.date(2026, 6, 1), start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
+        )
+        assert f.started == 0 and f.stopped == 1 and f.completed == 0
+        only_y = compute_figures(
+            on=timezone.localdate(), filters=ReportFilters(chamber=world.advisor_b.chamber_id)
+        )
+        assert only_y.reach["registered"] == 1 and only_y.started == 0
+
+    def test_query_count_does_not_grow(
+        self, world: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        with django_assert_max_num_queries(30):
+            compute_figures(on=timezone.localdate())
+
+
+@pytest.mark.django_db
+class TestPagesAndDocuments:
+    def test_report_page_and_downloads(self, world: Any, client_for: Any) -> None:
+        client = client_for(world.coordinator)
+        page = client.get(reverse("reporting:report"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        assert "1.200,00" in page or "2.100,00" in page
+        pdf = client.get(reverse("reporting:download", args=["pdf"]))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        docx = client.get(reverse("reporting:download", args=["docx"]))
+        from docx import Document
+
+        text = "\n".join(par.text for par in Document(io.BytesIO(docx.content)).paragraphs)
+        assert "1." in text and len(text) > 500
+        xlsx = client.get(reverse("reporting:download", args=["xlsx"]))
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(xlsx.content))
+        values = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=2)}
+        assert values["registered"] == 5
+        svg = client.get(reverse("reporting:chart", args=["funnel"]))
+        assert (
+            svg["Content-Type"] == "image/svg+xml"
+            and b"<script" not in svg.content.split(b"</defs>")[-1][:0] + b""
+        )
+        assert zipfile.is_zipfile(io.BytesIO(docx.content))
+
+    def test_roles(self, world: Any, client_for: Any) -> None:
+        assert client_for(world.partner_p).get(reverse("reporting:report")).status_code == 403
+        assert client_for(world.sme_x).get(reverse("reporting:report")).status_code == 403
+        data = client_for(world.advisor_b).get("/api/v1/reporting/figures").json()
+        assert data["reach"]["registered"] == 1  # an advisor sees its own chamber only
+        assert (
+            client_for(world.officer).get("/api/v1/reporting/figures").json()["reach"]["registered"]
+            == 5
+        )
+
+    def test_english_version(self, world: Any, client_for: Any) -> None:
+        body = (
+            client_for(world.coordinator)
+            .get(reverse("reporting:report"), HTTP_ACCEPT_LANGUAGE="en")
+            .content.decode()
+        )
+        assert "state of play" in body.lower()
