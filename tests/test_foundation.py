@@ -170,6 +170,21 @@ class TestPagesAndPermissions:
         names = [c["name"] for c in client.get("/api/v1/companies/", **auth).json()]
         assert names == ["Bedrijf X"]
 
+    def test_company_lookup_suggests_only_visible_companies(self, people, client_for) -> None:  # type: ignore[no-untyped-def]
+        client = client_for(people.advisor_a)
+        body = client.get(reverse("companies:lookup"), {"q": "Bedrijf"}).content.decode()
+        assert "Bedrijf X" in body and "Bedrijf Y" not in body
+        assert people.company_x.enterprise_number_display in body
+        digits = people.company_x.enterprise_number[-6:]
+        assert (
+            "Bedrijf X" in client.get(reverse("companies:lookup"), {"q": digits}).content.decode()
+        )
+        hint = client.get(reverse("companies:lookup"), {"q": "B"}).content.decode()
+        assert "Bedrijf X" not in hint
+        other = client_for(people.advisor_b)
+        body = other.get(reverse("companies:lookup"), {"q": "Bedrijf"}).content.decode()
+        assert "Bedrijf Y" in body and "Bedrijf X" not in body
+
     def test_sme_sees_only_itself(self, people, client_for) -> None:  # type: ignore[no-untyped-def]
         client = client_for(people.sme_x)
         assert (

@@ -6,6 +6,7 @@ app_name = "companies"
 urlpatterns = [
     path("", views.company_list, name="list"),
     path("new/", views.company_create, name="create"),
+    path("lookup/", views.company_lookup, name="lookup"),
     path("<int:pk>/", views.company_detail, name="detail"),
     path("<int:pk>/edit/", views.company_edit, name="edit"),
     path("<int:pk>/contacts/new/", views.contact_add, name="contact_add"),

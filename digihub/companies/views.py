@@ -39,6 +39,28 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+LOOKUP_LIMIT = 8
+
+
+@login_required
+def company_lookup(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the search box of the question forms: visible companies only.
+
+    Filled in by htmx as the user types; a choice copies the company's details into the form,
+    so the service matches the existing company instead of creating a second one.
+    """
+    q = (request.GET.get("q") or "").strip()[:100]
+    companies: list[Company] = []
+    if len(q) >= 2:
+        qs = visible(request.user, Company).select_related("province").order_by("name", "pk")
+        companies = list(CompanyFilter().search(qs, "q", q)[:LOOKUP_LIMIT])
+    return render(
+        request,
+        "companies/_lookup_results.html",
+        {"companies": companies, "q": q, "limit": LOOKUP_LIMIT},
+    )
+
+
 @login_required
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_visible_or_404(

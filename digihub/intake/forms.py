@@ -168,7 +168,9 @@ class ConversationForm(forms.Form):
 
 class TrajectoryDecisionForm(forms.Form):
     partner = forms.ModelChoiceField(
-        queryset=KnowledgePartner.objects.filter(active=True), label=_("Knowledge partner")
+        queryset=KnowledgePartner.objects.filter(active=True),
+        label=_("Knowledge partner"),
+        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
     )
     reason = forms.CharField(
         label=_("Why this partner"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -203,6 +205,7 @@ class RouteDecisionForm(forms.Form):
         queryset=CommercialPartner.objects.all(),
         required=False,
         label=_("Commercial partner (when introduced to one)"),
+        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
     )
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

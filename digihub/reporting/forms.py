@@ -36,7 +36,10 @@ class ReportForm(forms.Form):
         queryset=Province.objects.all(), required=False, label=_("Province")
     )
     partner = forms.ModelChoiceField(
-        queryset=KnowledgePartner.objects.all(), required=False, label=_("Knowledge partner")
+        queryset=KnowledgePartner.objects.all(),
+        required=False,
+        label=_("Knowledge partner"),
+        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
     )
     theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False, label=_("Theme"))
 

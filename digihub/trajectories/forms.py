@@ -121,7 +121,9 @@ class ReasonForm(forms.Form):
 
 class PartnerForm(forms.Form):
     partner = forms.ModelChoiceField(
-        queryset=KnowledgePartner.objects.filter(active=True), label=_("New knowledge partner")
+        queryset=KnowledgePartner.objects.filter(active=True),
+        label=_("New knowledge partner"),
+        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
     )
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -148,6 +150,9 @@ class TrajectoryFilter(forms.Form):
         label=_("Phase"), choices=[("", _("All phases")), *Phase.choices], required=False
     )
     partner = forms.ModelChoiceField(
-        queryset=KnowledgePartner.objects.all(), required=False, label=_("Partner")
+        queryset=KnowledgePartner.objects.all(),
+        required=False,
+        label=_("Partner"),
+        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
     )
     q = forms.CharField(label=_("Search"), required=False)

@@ -29,4 +29,56 @@
       if (window.htmx) { window.htmx.trigger(form, "submit"); } else { form.requestSubmit(); }
     }
   });
+  // A chosen lookup result fills the form: <button data-fill-FIELD="value">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-fill-company_name]");
+    if (!button) { return; }
+    var first = null;
+    Object.keys(button.dataset).forEach(function (key) {
+      if (key.indexOf("fill") !== 0) { return; }
+      var name = key.slice(4).replace(/^./, function (c) { return c.toLowerCase(); })
+        .replace(/[A-Z]/g, function (c) { return "_" + c.toLowerCase(); });
+      var input = document.getElementById("id_" + name);
+      if (input) { input.value = button.dataset[key]; first = first || input; }
+    });
+    var status = document.getElementById("company-lookup-results");
+    if (status) { status.textContent = button.textContent + " ✓"; }
+    if (first) { first.focus(); }
+  });
+  // Long lists become searchable: <select data-searchable="label of the filter box">.
+  function makeSearchable(select) {
+    if (select.dataset.searchableReady) { return; }
+    select.dataset.searchableReady = "1";
+    var options = Array.prototype.slice.call(select.options);
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-filter";
+    box.id = select.id + "-filter";
+    box.setAttribute("autocomplete", "off");
+    box.setAttribute("aria-controls", select.id);
+    var label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.className = "sr-only";
+    label.textContent = select.dataset.searchable;
+    box.placeholder = select.dataset.searchable;
+    select.parentNode.insertBefore(label, select);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var chosen = select.value;
+      select.innerHTML = "";
+      options.forEach(function (option) {
+        var text = option.text.toLowerCase();
+        var keep = option.value === "" || option.value === chosen ||
+          words.every(function (w) { return text.indexOf(w) !== -1; });
+        if (keep) { select.appendChild(option); }
+      });
+      select.value = chosen;
+    });
+  }
+  function enhance(root) {
+    root.querySelectorAll("select[data-searchable]").forEach(makeSearchable);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();

@@ -79,6 +79,10 @@ def test_question_to_completed_trajectory(demo: None, session: Any) -> None:
     submit(page, page.get_by_role("button", name=re.compile("Gesprek opslaan", re.I)))
     page.get_by_text(re.compile("Een traject starten met een kennispartner")).click()
     partner_select = page.locator("#traj_partner")
+    before = partner_select.locator("option").count()
+    # The partner list is searchable: typing narrows the options.
+    page.locator("#traj_partner-filter").fill("vub")
+    assert 1 < partner_select.locator("option").count() < before
     partner_select.select_option(
         value=partner_select.locator("option", has_text="VUB").first.get_attribute("value")
     )
@@ -209,3 +213,17 @@ def test_question_ends_in_a_referral_in_english(demo: None, session: Any) -> Non
     assert question.decision == "no_trajectory" and question.route == "agency_referral"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the advisor's question page scrolls sideways on a phone ({width}px)"
+
+
+def test_advisor_finds_a_known_company_while_registering(demo: None, session: Any) -> None:
+    company = _sme_company()
+    advisor = session(locale="nl-BE", phone=True)
+    page = advisor.login("advisor@demo.digihub.be")
+    page.goto("/questions/new/")
+    page.locator("#company-lookup").fill(company.name[:6])
+    result = page.locator("#company-lookup-results button", has_text=company.name).first
+    result.wait_for()
+    advisor.assert_accessible("register with lookup")
+    result.click()
+    assert page.locator("#id_enterprise_number").input_value() == company.enterprise_number_display
+    assert page.locator("#id_postcode").input_value() == company.postcode
