@@ -97,6 +97,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "intake:take": lambda w: {"A": {"pk": w.question_x.pk}, "B": {"pk": w.question_y.pk}},
     "intake:conversation": lambda w: {"A": {"pk": w.question_x.pk}, "B": {"pk": w.question_y.pk}},
     "intake:waiting": lambda w: {"A": {"pk": w.question_x.pk}, "B": {"pk": w.question_y.pk}},
+    "intake:hand_over": lambda w: {"A": {"pk": w.question_x.pk}, "B": {"pk": w.question_y.pk}},
     "intake:decide_trajectory": lambda w: {
         "A": {"pk": w.question_x.pk},
         "B": {"pk": w.question_y.pk},
@@ -242,6 +243,10 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "B": {"trajectory_id": w.traj_y.pk, "quote_id": w.quote_y.pk},
     },
     "api-v1:question_waiting": lambda w: {
+        "A": {"question_id": w.question_x.pk},
+        "B": {"question_id": w.question_y.pk},
+    },
+    "api-v1:question_hand_over": lambda w: {
         "A": {"question_id": w.question_x.pk},
         "B": {"question_id": w.question_y.pk},
     },

@@ -243,6 +243,95 @@ class TestAdvisorWork:
 
 
 @pytest.mark.django_db
+class TestHandOver:
+    def test_hand_over_moves_question_and_open_trajectory(
+        self,
+        question: Question,
+        people: Any,
+        mailoutbox: Any,
+        django_capture_on_commit_callbacks: Any,
+    ) -> None:
+        from digihub.accounts.roles import Role
+
+        from .factories import UserFactory
+
+        colleague = UserFactory(role=Role.ADVISOR, chamber=people.advisor_a.chamber)
+        advisor = people.advisor_a
+        services.take_question(actor=advisor, question=question)
+        trajectory = services.decide_trajectory(
+            actor=advisor, question=question, partner=people.partner_p.partner, reason="past"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.hand_over_question(
+                actor=advisor, question=question, to=colleague, reason="ouderschapsverlof"
+            )
+        question.refresh_from_db()
+        trajectory.refresh_from_db()
+        assert question.advisor == colleague and trajectory.advisor == colleague
+        assert any(colleague.email in m.to and question.reference in m.subject for m in mailoutbox)
+        assert any("an@example.be" in m.to for m in mailoutbox)
+        from digihub.audit.services import events_for
+
+        event = events_for(question).get(action="question.handed_over")
+        assert event.reason == "ouderschapsverlof" and event.actor == advisor
+
+    def test_refusals_change_nothing(self, question: Question, people: Any) -> None:
+        from digihub.accounts.roles import Role
+
+        from .factories import UserFactory
+
+        advisor = people.advisor_a
+        colleague = UserFactory(role=Role.ADVISOR, chamber=advisor.chamber)
+        with pytest.raises(ValidationError):  # nobody took it yet
+            services.hand_over_question(actor=advisor, question=question, to=colleague, reason="x")
+        services.take_question(actor=advisor, question=question)
+        for to in (people.advisor_b, advisor, people.partner_p, None):
+            with pytest.raises(ValidationError) as info:
+                services.hand_over_question(actor=advisor, question=question, to=to, reason="x")
+            assert "advisor" in info.value.message_dict
+        with pytest.raises(ValidationError):
+            services.hand_over_question(actor=advisor, question=question, to=colleague, reason=" ")
+        with pytest.raises(PermissionDenied):
+            services.hand_over_question(
+                actor=people.advisor_b, question=question, to=colleague, reason="x"
+            )
+        question.refresh_from_db()
+        assert question.advisor == advisor
+
+    def test_page_and_api(self, question: Question, people: Any, client_for: Any) -> None:
+        from digihub.accounts.roles import Role
+
+        from .factories import UserFactory
+
+        advisor = people.advisor_a
+        colleague = UserFactory(role=Role.ADVISOR, chamber=advisor.chamber, first_name="Cora")
+        services.take_question(actor=advisor, question=question)
+        client = client_for(advisor)
+        detail = client.get(reverse("intake:detail", args=[question.pk])).content.decode()
+        assert "Hand over to a colleague" in detail and "Cora" in detail
+        url = reverse("intake:hand_over", args=[question.pk])
+        response = client.post(url, {"advisor": people.advisor_b.pk, "reason": "verlof"})
+        assert response.status_code == 400
+        response = client.post(url, {"advisor": colleague.pk, "reason": "verlof"})
+        assert response.status_code == 302
+        question.refresh_from_db()
+        assert question.advisor == colleague
+        _token, raw = ApiToken.issue(colleague, "test")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        api = f"/api/v1/intake/questions/{question.pk}/hand-over"
+        bad = client.post(
+            api, {"advisor_id": colleague.pk, "reason": "terug"}, "application/json", **auth
+        )
+        assert bad.status_code in (400, 422)
+        ok = client.post(
+            api, {"advisor_id": advisor.pk, "reason": "terug"}, "application/json", **auth
+        )
+        assert ok.status_code == 200, ok.content
+        question.refresh_from_db()
+        assert question.advisor == advisor
+
+
+@pytest.mark.django_db
 class TestAttachments:
     def test_type_checked_and_served_only_to_insiders(
         self, question: Question, people: Any, client_for: Any

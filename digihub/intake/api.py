@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from digihub.accounts.models import User
 from digihub.api.types import DbId
 from digihub.audit.services import events_for
 from digihub.core.access import get_visible_or_404, visible
@@ -259,6 +260,23 @@ def waiting(request: HttpRequest, question_id: DbId, payload: WaitingIn) -> obje
             actor=request.user, question=question, reason=payload.reason
         )
     return services.resume_question(actor=request.user, question=question, reason=payload.reason)
+
+
+class HandOverIn(Schema):
+    advisor_id: DbId
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+@router.post(
+    "/questions/{question_id}/hand-over", response=QuestionOut, url_name="question_hand_over"
+)
+def hand_over(request: HttpRequest, question_id: DbId, payload: HandOverIn) -> object:
+    """Make another advisor of the question's chamber its single point of contact."""
+    question = _get(request, question_id)
+    to = User.objects.filter(pk=payload.advisor_id).first()
+    return services.hand_over_question(
+        actor=request.user, question=question, to=to, reason=payload.reason
+    )
 
 
 @router.post("/questions/{question_id}/allow", response=QuestionOut, url_name="question_allow")

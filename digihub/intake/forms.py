@@ -212,6 +212,22 @@ class RouteDecisionForm(forms.Form):
     )
 
 
+class HandOverForm(forms.Form):
+    advisor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Hand over to"),
+    )
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, question: Any, **kwargs: Any) -> None:
+        from .services import advisors_for_handover
+
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = advisors_for_handover(question)  # type: ignore[attr-defined]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

@@ -62,6 +62,7 @@ INTERNAL_ACTIONS = frozenset(
         "question.validation_approved",
         "question.validation_rejected",
         "question.target_group_allowed",
+        "question.handed_over",
     }
 )
 

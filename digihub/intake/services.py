@@ -271,6 +271,70 @@ def take_question(*, actor: Any, question: Question) -> Question:
     return q
 
 
+def advisors_for_handover(question: Question) -> Any:
+    """The colleagues a question can be handed to: active advisors of its chamber."""
+    colleagues = User.objects.filter(role=Role.ADVISOR, chamber=question.chamber, is_active=True)
+    return colleagues.exclude(pk=question.advisor.pk if question.advisor else 0).order_by(
+        "first_name", "last_name", "pk"
+    )
+
+
+@transaction.atomic
+def hand_over_question(*, actor: Any, question: Question, to: Any, reason: str) -> Question:
+    """Make a colleague of the same chamber the single point of contact (leave, workload).
+
+    An open trajectory started from the question moves along, so the SME keeps one advisor."""
+    q = _locked(question)
+    require(actor, "work", q)
+    if q.status == Status.NEW or not q.advisor_id:
+        raise ValidationError(
+            _("Nobody took this question yet: the colleague can take it from the queue."),
+            code="state_hand_over",
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the question is handed over.")})
+    if not advisors_for_handover(q).filter(pk=getattr(to, "pk", None)).exists():
+        raise ValidationError(
+            {
+                "advisor": _(
+                    "Choose an active advisor of the question's chamber, not the current one."
+                )
+            }
+        )
+    previous = q.advisor
+    q.advisor = to
+    q.last_activity_at = timezone.now()
+    q.save(update_fields=["advisor", "last_activity_at"])
+    from digihub.trajectories.models import OPEN_PHASES, Trajectory
+
+    moved = Trajectory.objects.filter(question=q, advisor=previous, phase__in=OPEN_PHASES).update(
+        advisor=to
+    )
+    dispatch(
+        actor=actor,
+        action="question.handed_over",
+        target=q,
+        company=q.company,
+        summary=gettext_lazy("Handed over from %(old)s to %(new)s") % {"old": previous, "new": to},
+        reason=reason,
+        emails=[
+            Email(
+                [to.email],
+                gettext_lazy("Question %(ref)s handed over to you") % {"ref": q.reference},
+                "intake/email/handed_over.txt",
+                {"previous": previous, "reason": reason, "trajectories": moved},
+            ),
+            Email(
+                _sme_email(q),
+                gettext_lazy("Your advisor for question %(ref)s") % {"ref": q.reference},
+                "intake/email/taken.txt",
+                {"advisor": to},
+            ),
+        ],
+    )
+    return q
+
+
 @transaction.atomic
 def record_conversation(
     *,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/take/", views.take, name="take"),
     path("<int:pk>/conversation/", views.conversation, name="conversation"),
     path("<int:pk>/waiting/", views.waiting, name="waiting"),
+    path("<int:pk>/hand-over/", views.hand_over, name="hand_over"),
     path("<int:pk>/decide/trajectory/", views.decide_trajectory, name="decide_trajectory"),
     path("<int:pk>/decide/route/", views.decide_route, name="decide_route"),
     path("<int:pk>/decide/info/", views.close_info, name="close_info"),

@@ -24,6 +24,7 @@ from .forms import (
     AdvisorQuestionForm,
     AttachmentForm,
     ConversationForm,
+    HandOverForm,
     PartnerQuestionForm,
     PublicQuestionForm,
     QuestionForm,
@@ -250,6 +251,7 @@ FORM_IDS = {
     "allow_form": "allow_%s",
     "validation_form": "val_%s",
     "attachment_form": "att_%s",
+    "handover_form": "handover_%s",
 }
 
 
@@ -265,6 +267,7 @@ def _detail_context(request: HttpRequest, question: Question, **bound: Any) -> d
         "allow_form": lambda: ReasonForm(),
         "validation_form": lambda: ValidationForm(),
         "attachment_form": lambda: AttachmentForm(),
+        "handover_form": lambda: HandOverForm(question=question),
     }
     forms: dict[str, Any] = {}
     for name, make in blank.items():
@@ -414,6 +417,23 @@ def waiting(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("Marked as waiting on the SME."),
         "wait_form",
+    )
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question(request, pk)
+    form = HandOverForm(request.POST, question=question)
+    return _act(
+        request,
+        question,
+        form,
+        lambda d: services.hand_over_question(
+            actor=request.user, question=question, to=d["advisor"], reason=d["reason"]
+        ),
+        _("The question is handed over."),
+        "handover_form",
     )
 
 
