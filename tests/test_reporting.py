@@ -223,7 +223,10 @@ class TestPagesAndDocuments:
 
         text = "\n".join(par.text for par in Document(io.BytesIO(docx.content)).paragraphs)
         assert "1." in text and len(text) > 500
-        xlsx = client.get(reverse("reporting:download", args=["xlsx"]))
+        xlsx = client.get(reverse("reporting:download", args=["xlsx"]), {"dl": "k3y0ftheclick"})
+        assert xlsx.cookies["dl_k3y0ftheclick"].value == "1"  # the page stops its progress
+        odd = client.get(reverse("reporting:download", args=["xlsx"]), {"dl": "<script>"})
+        assert not any(name.startswith("dl_") for name in odd.cookies)
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(xlsx.content))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -123,6 +124,9 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+DOWNLOAD_TOKEN = re.compile(r"[a-z0-9]{8,32}")
+
+
 @login_required
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "docx", "xlsx"):
@@ -153,4 +157,10 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="stand-van-zaken-{figures.on.isoformat()}.{fmt}"'
     )
+    token = request.GET.get("dl", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        # Tells the page the document has arrived, so it can stop showing progress.
+        response.set_cookie(
+            f"dl_{token}", "1", max_age=120, samesite="Strict", secure=request.is_secure()
+        )
     return response

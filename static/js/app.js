@@ -81,4 +81,26 @@
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+  // Downloads that are generated on the server show progress until the file arrives:
+  // <a href="..." data-progress="id-of-status">; the response sets the cookie dl_<token>.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-progress]");
+    if (!link) { return; }
+    var status = document.getElementById(link.dataset.progress);
+    if (!status) { return; }
+    var token = Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+    var url = new URL(link.href, window.location.href);
+    url.searchParams.set("dl", token);
+    link.href = url.toString();
+    status.hidden = false;
+    var started = Date.now();
+    var timer = window.setInterval(function () {
+      var arrived = document.cookie.split("; ").some(function (c) { return c.indexOf("dl_" + token + "=") === 0; });
+      if (arrived || Date.now() - started > 120000) {
+        window.clearInterval(timer);
+        status.hidden = true;
+        document.cookie = "dl_" + token + "=; Max-Age=0; path=/; SameSite=Strict";
+      }
+    }, 300);
+  });
 })();

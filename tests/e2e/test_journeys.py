@@ -183,10 +183,13 @@ def test_question_to_completed_trajectory(demo: None, session: Any) -> None:
     page.goto("/reports/")
     coordinator.assert_accessible("report")
     coordinator.shot("07-report")
+    progress = page.locator("#download-progress")
     for label, magic in (("PDF (Nederlands)", b"%PDF"), ("Word (Nederlands)", b"PK")):
         with page.expect_download() as download:
             page.get_by_role("link", name=label).click()
+            assert progress.is_visible()  # shown while the server builds the document
         assert Path(download.value.path()).read_bytes().startswith(magic)
+        progress.wait_for(state="hidden")
 
 
 def test_question_ends_in_a_referral_in_english(demo: None, session: Any) -> None:
