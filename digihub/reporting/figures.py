@@ -163,6 +163,15 @@ def _percentiles(qs: QuerySet[Any], expression: Any) -> tuple[int, float | None,
     return n, at(0.5), at(0.9)
 
 
+def _rollup(groups: list[dict[str, Any]], key: str, label: str) -> list[dict[str, Any]]:
+    totals: dict[Any, int] = {}
+    for row in groups:
+        totals[row[key]] = totals.get(row[key], 0) + row["n"]
+    rows = [{label: value, "n": n} for value, n in totals.items()]
+    rows.sort(key=lambda row: (-row["n"], row[label] or ""))
+    return rows
+
+
 def compute_figures(
     *,
     on: dt.date,
@@ -235,21 +244,18 @@ def compute_figures(
     reached = questions.filter(
         registered_at__lt=until, **({"registered_at__gte": since} if since else {})
     )
-    by_province = list(
-        reached.values(name=F("company__province__name_nl"))
-        .annotate(n=Count("company", distinct=True))
-        .order_by("-n", "name")
+    # One pass over the companies reached (a semi-join, so each company counts once), grouped
+    # by all three traits; each company sits in exactly one group, so the per-trait totals
+    # below are exact sums of those few hundred group counts.
+    groups = list(
+        Company.objects.filter(pk__in=reached.values("company_id"))
+        .values("province__name_nl", "nace_section", "size_class")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    by_section = list(
-        reached.values(section=F("company__nace_section"))
-        .annotate(n=Count("company", distinct=True))
-        .order_by("-n", "section")
-    )
-    by_size = list(
-        reached.values(size=F("company__size_class"))
-        .annotate(n=Count("company", distinct=True))
-        .order_by("-n", "size")
-    )
+    by_province = _rollup(groups, "province__name_nl", "name")
+    by_section = _rollup(groups, "nace_section", "section")
+    by_size = _rollup(groups, "size_class", "size")
 
     advice = Advice.objects.filter(trajectory__in=trajectories, delivered_on__lte=on)
     if start:
