@@ -249,7 +249,7 @@ def big_tables(scale: int) -> dict[str, int]:
             "hub_id": "q.hub_id",
             "chamber_id": "q.chamber_id",
             "advisor_id": "(SELECT id FROM accounts_user u WHERE u.chamber_id = q.chamber_id LIMIT 1)",
-            "partner_id": "(SELECT kp.id FROM network_hub_partners kp WHERE kp.hub_id = q.hub_id ORDER BY kp.id LIMIT 1 OFFSET q.id % 5)",
+            "partner_id": "(SELECT kp.id FROM network_hub_partners kp WHERE kp.hub_id = q.hub_id ORDER BY kp.id LIMIT 1 OFFSET abs(hashtext('kp' || q.id)) % 5)",
             "question_id": "q.id",
             "phase": phase,
             "started_at": "q.decided_at",
@@ -441,7 +441,9 @@ def main() -> None:
         reference_data(args.scale)
         counts = big_tables(args.scale)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum leaves a live database: statistics and visibility maps in place, so
+        # index-only scans are possible.
+        cursor.execute("VACUUM ANALYZE")
     elapsed = time.perf_counter() - started
     print(
         f"scale {args.scale}: "

@@ -244,7 +244,11 @@ def main() -> None:
             print("\n".join(explains))
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # workers still busy with a slow page
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":

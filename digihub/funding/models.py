@@ -260,6 +260,10 @@ class PaymentRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("payment request")
         verbose_name_plural = _("payment requests")
+        indexes = [
+            models.Index(fields=["document_type", "document_id"]),
+            models.Index(fields=["company", "created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0)),
             models.CheckConstraint(

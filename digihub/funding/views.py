@@ -45,10 +45,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         overview = budget_overview(
             programme=programme, hubs=Hub.objects.filter(pk=hub.pk) if hub else hubs
         )
+    # One page of the per-hub budgets: the European network has hundreds of hubs.
     hub_budgets = (
-        budgets.filter(programme=programme).select_related("hub", "project_type")
+        paginate(
+            request,
+            budgets.filter(programme=programme, **({"hub": hub} if hub else {}))
+            .select_related("hub", "project_type")
+            .order_by("hub__name", "project_type__number", "pk"),
+        )
         if programme
-        else []
+        else None
     )
     totals = (
         {attr: overview.total(attr) for attr in ("budget", "committed", "spent", "available")}

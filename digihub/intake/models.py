@@ -162,6 +162,7 @@ class Question(models.Model):
             models.Index(fields=["chamber", "status", "last_activity_at"]),
             models.Index(fields=["advisor", "status"]),
             models.Index(fields=["hub", "registered_at"]),
+            models.Index(fields=["chamber", "registered_at"]),
             models.Index(fields=["decision", "route", "decided_at"]),
         ]
         constraints = [

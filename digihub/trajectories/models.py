@@ -82,7 +82,13 @@ class Trajectory(models.Model):
         verbose_name_plural = _("trajectories")
         indexes = [
             models.Index(fields=["chamber", "phase", "phase_changed_at"]),
-            models.Index(fields=["partner", "phase"]),
+            # The advisor's workspace: open trajectories of the chamber, longest unmoved first.
+            models.Index(
+                fields=["chamber", "phase_changed_at"],
+                condition=Q(phase__in=["startup", "quote", "execution"]),
+                name="trajectory_open_by_chamber",
+            ),
+            models.Index(fields=["partner", "phase", "phase_changed_at"]),
             models.Index(fields=["hub", "phase"]),
             models.Index(fields=["company", "phase"]),
         ]
