@@ -19,6 +19,8 @@ from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
+from digihub.network.models import KnowledgePartner
+from digihub.trajectories.policies import trajectory_condition
 
 from . import services
 from .calendar import to_ics
@@ -58,6 +60,13 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     if user.role == Role.SME:
         return redirect("trajectories:sme_workspace")
     form = TrajectoryFilter(request.GET or None)
+    # Offer only the partners this user's trajectories run with: a handful for an advisor,
+    # instead of every partner of the network rendered as an option.
+    if trajectory_condition(user) is not None:
+        partner_ids = visible(user, Trajectory).order_by().values_list("partner_id", flat=True)
+        form.fields["partner"].queryset = KnowledgePartner.objects.filter(  # type: ignore[attr-defined]
+            pk__in=list(partner_ids.distinct())
+        ).order_by("short_name")
     qs = visible(user, Trajectory).select_related("company", "partner", "advisor", "hub")
     if form.is_valid():
         if form.cleaned_data.get("phase"):
