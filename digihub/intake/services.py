@@ -80,6 +80,16 @@ def _sme_email(question: Question) -> list[str]:
     return [question.contact.email] if question.contact and question.contact.email else []
 
 
+def _your_advisor_email(question: Question, advisor: Any) -> Email:
+    """Tells the SME who its single point of contact is (on taking and on handing over)."""
+    return Email(
+        _sme_email(question),
+        gettext_lazy("Your advisor for question %(ref)s") % {"ref": question.reference},
+        "intake/email/taken.txt",
+        {"advisor": advisor},
+    )
+
+
 def _partner_emails(partner: Any) -> list[str]:
     if partner is None:
         return []
@@ -259,14 +269,7 @@ def take_question(*, actor: Any, question: Question) -> Question:
         target=q,
         company=q.company,
         summary=gettext_lazy("%(name)s is the single point of contact") % {"name": actor},
-        emails=[
-            Email(
-                _sme_email(q),
-                gettext_lazy("Your advisor for question %(ref)s") % {"ref": q.reference},
-                "intake/email/taken.txt",
-                {"advisor": actor},
-            )
-        ],
+        emails=[_your_advisor_email(q, actor)],
     )
     return q
 
@@ -324,12 +327,7 @@ def hand_over_question(*, actor: Any, question: Question, to: Any, reason: str) 
                 "intake/email/handed_over.txt",
                 {"previous": previous, "reason": reason, "trajectories": moved},
             ),
-            Email(
-                _sme_email(q),
-                gettext_lazy("Your advisor for question %(ref)s") % {"ref": q.reference},
-                "intake/email/taken.txt",
-                {"advisor": to},
-            ),
+            _your_advisor_email(q, to),
         ],
     )
     return q
