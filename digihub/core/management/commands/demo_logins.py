@@ -22,13 +22,18 @@ class Command(BaseCommand):
         self.stdout.write(f"  Public question form: {url}/questions/ask/")
         self.stdout.write(f"  API docs:             {url}/api/v1/docs")
         self.stdout.write(f"  Log in at {url}/accounts/login/ with password '{DEMO_PASSWORD}' as:")
-        for user in (
+        users = list(
             User.objects.filter(is_demo=True)
             .select_related("chamber", "partner", "company")
             .order_by("role", "email")
-        ):
+        )
+        role_width = max((len(str(u.get_role_display())) for u in users), default=0)
+        email_width = max((len(u.email) for u in users), default=0)
+        for user in users:
             org = user.chamber or user.partner or user.company or ""
-            self.stdout.write(f"    {user.get_role_display():28} {user.email:40} {org}")
+            self.stdout.write(
+                f"    {user.get_role_display():{role_width}}  {user.email:{email_width}}  {org}"
+            )
         self.stdout.write(
             "  (demo accounts skip the second factor; real staff accounts must set one up)"
         )
