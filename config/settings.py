@@ -275,6 +275,12 @@ LOGGING = {
 
 # Domain settings
 DIGIHUB_STALE_DAYS = int(os.environ.get("DIGIHUB_STALE_DAYS", "14"))
+# The report page, its five charts and its downloads share one computation of the figures for
+# this long (seconds; 0 = always compute). At the scale of every European hub one computation
+# takes seconds; the page says when the figures were computed and offers to recompute.
+DIGIHUB_REPORT_CACHE_SECONDS = int(
+    os.environ.get("DIGIHUB_REPORT_CACHE_SECONDS", "0" if TESTING else "120")
+)
 DIGIHUB_RETENTION_DAYS = int(os.environ.get("DIGIHUB_RETENTION_DAYS", str(5 * 365)))
 DIGIHUB_DEMO_MODE = env_bool("DIGIHUB_DEMO_MODE", DEBUG)
 

@@ -256,3 +256,44 @@ class TestPagesAndDocuments:
             .content.decode()
         )
         assert "state of play" in body.lower()
+
+
+def _registered(response: Any) -> int:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content))
+    return {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=2)}[
+        "registered"
+    ]
+
+
+@pytest.mark.django_db
+class TestSharedComputation:
+    @pytest.fixture(autouse=True)
+    def shared(self, settings: Any) -> Any:
+        from django.core.cache import cache
+
+        cache.clear()
+        settings.DIGIHUB_REPORT_CACHE_SECONDS = 60
+        yield
+        cache.clear()
+
+    def test_page_charts_and_downloads_share_one_computation(
+        self, world: Any, client_for: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        client = client_for(world.coordinator)
+        page = client.get(reverse("reporting:report"), HTTP_ACCEPT_LANGUAGE="en")
+        assert "Recompute now" in page.content.decode()
+        with django_assert_max_num_queries(4):  # session and user; no figure is recomputed
+            assert client.get(reverse("reporting:chart", args=["funnel"])).status_code == 200
+        xlsx = reverse("reporting:download", args=["xlsx"])
+        assert _registered(client.get(xlsx)) == 5
+        _question(world, world.company_y, world.advisor_b)
+        assert _registered(client.get(xlsx)) == 5  # the shared computation, as the page says
+        assert _registered(client.get(xlsx, {"fresh": "1"})) == 6
+
+    def test_readers_of_different_scopes_never_share(self, world: Any, client_for: Any) -> None:
+        xlsx = reverse("reporting:download", args=["xlsx"])
+        assert _registered(client_for(world.advisor_a).get(xlsx)) == 4
+        assert _registered(client_for(world.advisor_b).get(xlsx)) == 1
+        assert _registered(client_for(world.coordinator).get(xlsx)) == 5

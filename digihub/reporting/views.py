@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from digihub.core.pdf import render_pdf
@@ -18,33 +23,59 @@ from digihub.network.models import Hub
 from . import charts
 from .access import readable
 from .document import build_sections, to_docx, to_xlsx
-from .figures import Figures, compute_figures
+from .figures import Figures, ReportFilters, compute_figures
 from .forecast import Forecast, forecast
 from .forms import ReportForm
 
 CHARTS = ("funnel", "phases", "budget", "lead_times", "partners")
 
 
-def _compute(request: HttpRequest) -> tuple[ReportForm, Figures, Forecast | None, Any]:
+@dataclass(frozen=True)
+class Computed:
+    form: ReportForm
+    figures: Figures
+    forecast: Forecast | None
+    trajectories: Any
+    filters: ReportFilters
+    computed_at: dt.datetime
+    key: str
+
+
+def _cache_key(user: Any, form: ReportForm) -> str:
+    """Readers with the same role and organisation see the same rows, so they share figures."""
+    scope = (user.role, user.chamber_id, user.partner_id, user.company_id, user.is_superuser)
+    values = tuple(str(v) for v in form.values())
+    digest = hashlib.sha256(repr((scope, values)).encode()).hexdigest()
+    return f"reporting:figures:{digest}"
+
+
+def _compute(request: HttpRequest) -> Computed:
+    """The figures and forecast for the request's filters, computed once per cache period.
+
+    The page, each of its charts and each download ask for the same figures; without sharing
+    one computation, opening the page computed them six times. ``?fresh=1`` recomputes."""
     user: Any = request.user
     trajectories, questions, entries = readable(user)
     form = ReportForm(request.GET or None)
     on, start, end, filters = form.values()
-    figures = compute_figures(
-        on=on,
-        start=start,
-        end=end,
-        filters=filters,
-        trajectories=trajectories,
-        questions=questions,
-        entries=entries,
-    )
-    return (
-        form,
-        figures,
-        forecast(figures, filters.trajectories(trajectories)),
-        (trajectories, filters),
-    )
+    seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
+    key = _cache_key(user, form)
+    stored = cache.get(key) if seconds and not request.GET.get("fresh") else None
+    if stored is None:
+        figures = compute_figures(
+            on=on,
+            start=start,
+            end=end,
+            filters=filters,
+            trajectories=trajectories,
+            questions=questions,
+            entries=entries,
+        )
+        stored = (figures, forecast(figures, filters.trajectories(trajectories)), timezone.now())
+        if seconds:
+            cache.set(key, stored, seconds)
+    figures, prediction, computed_at = stored
+    return Computed(form, figures, prediction, trajectories, filters, computed_at, key)
 
 
 def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
@@ -77,9 +108,17 @@ def _title() -> str:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    form, figures, prediction, (_trajectories, filters) = _compute(request)
+    computed = _compute(request)
+    form, figures, prediction, filters = (
+        computed.form,
+        computed.figures,
+        computed.forecast,
+        computed.filters,
+    )
     sections = build_sections(figures, prediction)
-    query = request.GET.urlencode()
+    params = request.GET.copy()
+    params.pop("fresh", None)
+    query = params.urlencode()
     return render(
         request,
         "reporting/report.html",
@@ -92,11 +131,13 @@ def report(request: HttpRequest) -> HttpResponse:
             "charts": CHARTS,
             "title": _title(),
             "budget_rows": _budget_rows(request.user, filters),
+            "computed_at": computed.computed_at,
+            "cached_for": settings.DIGIHUB_REPORT_CACHE_SECONDS,
         },
     )
 
 
-def _chart(
+def _draw(
     name: str, request: HttpRequest, figures: Figures, trajectories: Any, filters: Any
 ) -> bytes:
     if name == "funnel":
@@ -112,13 +153,26 @@ def _chart(
     raise Http404
 
 
+def _chart(name: str, request: HttpRequest, computed: Computed) -> bytes:
+    """A chart as SVG, drawn once per computation of the figures (phases over time queries)."""
+    seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
+    key = f"{computed.key}:{name}:{translation.get_language()}"
+    svg = cache.get(key) if seconds and not request.GET.get("fresh") else None
+    if svg is None:
+        svg = _draw(name, request, computed.figures, computed.trajectories, computed.filters)
+        if seconds:
+            cache.set(key, svg, seconds)
+    return svg
+
+
 @login_required
 def chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in CHARTS:
         raise Http404
-    _form, figures, _prediction, (trajectories, filters) = _compute(request)
+    computed = _compute(request)
     response = HttpResponse(
-        _chart(name, request, figures, trajectories, filters), content_type="image/svg+xml"
+        _chart(name, request, computed),
+        content_type="image/svg+xml",
     )
     response["Cache-Control"] = "private, max-age=60"
     return response
@@ -133,13 +187,14 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     language = request.GET.get("lang") if request.GET.get("lang") in ("nl", "en") else "nl"
     with translation.override(language):
-        _form, figures, prediction, (trajectories, filters) = _compute(request)
-        sections = build_sections(figures, prediction)
+        computed = _compute(request)
+        figures = computed.figures
+        sections = build_sections(figures, computed.forecast)
         title = _title()
         if fmt == "pdf":
             images = {
                 name: "data:image/svg+xml;base64,"
-                + base64.b64encode(_chart(name, request, figures, trajectories, filters)).decode()
+                + base64.b64encode(_chart(name, request, computed)).decode()
                 for name in CHARTS
             }
             data = render_pdf(
