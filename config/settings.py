@@ -275,6 +275,27 @@ LOGGING = {
 
 # Domain settings
 DIGIHUB_STALE_DAYS = int(os.environ.get("DIGIHUB_STALE_DAYS", "14"))
+
+
+def _caches(url: str) -> dict[str, dict[str, str]]:
+    """DIGIHUB_CACHE_URL: empty = memory of each process; file:///dir = shared by the workers
+    of one machine; redis://host:port/db = shared by every machine (needs the redis package)."""
+    if url.startswith("file://"):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": url.removeprefix("file://"),
+            }
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = _caches(os.environ.get("DIGIHUB_CACHE_URL", ""))
+
 # The report page, its five charts and its downloads share one computation of the figures for
 # this long (seconds; 0 = always compute). At the scale of every European hub one computation
 # takes seconds; the page says when the figures were computed and offers to recompute.

@@ -257,3 +257,33 @@ class TestPagesAndPermissions:
     def test_openapi_schema_served(self, client, db) -> None:  # type: ignore[no-untyped-def]
         schema = client.get("/api/v1/openapi.json").json()
         assert "/api/v1/companies/" in schema["paths"]
+
+
+class TestBelgianNumbers:
+    @given(st.integers(min_value=-(10**15), max_value=10**15))
+    def test_integer_fast_path_equals_babel(self, value: int) -> None:
+        from babel.numbers import format_decimal
+        from django.utils import translation
+
+        from digihub.core.formatting import number
+
+        for language, locale in (("nl", "nl_BE"), ("en", "en_BE")):
+            with translation.override(language):
+                assert number(value) == format_decimal(value, locale=locale)
+
+
+class TestFastSelect:
+    def test_same_markup_as_django_select(self) -> None:
+        from django import forms
+        from django.test.html import parse_html
+
+        from digihub.core.widgets import FastSelect
+
+        choices = [("", "—"), ("1", "VUB & <b>co</b>"), ("2", 'Say "hi"')]
+        grouped = [("Flanders", [("3", "KU Leuven")]), ("4", "Sirris")]
+        for options, value in ((choices, "1"), (grouped, "3"), (choices, None)):
+            attrs = {"id": "id_p", "data-searchable": "Filter <x>"}
+            fast = FastSelect(attrs=attrs, choices=options).render("p", value)
+            slow = forms.Select(attrs=attrs, choices=options).render("p", value)
+            assert parse_html(fast) == parse_html(slow)
+            assert "<b>" not in fast

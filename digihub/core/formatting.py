@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_group_symbol
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -21,9 +22,19 @@ def eur(amount: Decimal | int | None) -> str:
     return format_currency(Decimal(amount), "EUR", locale=babel_locale())
 
 
+@lru_cache(maxsize=8)
+def _group_symbol(locale: str) -> str:
+    return str(get_group_symbol(locale))
+
+
 def number(value: Decimal | int | float | None) -> str:
     if value is None:
         return "–"
+    if type(value) is int:
+        # Counts fill the report's tables by the thousand; both Belgian locales group integers
+        # by three, so this equals babel's format_decimal (tested) at a fraction of its cost.
+        digits = f"{abs(value):,}".replace(",", _group_symbol(babel_locale()))
+        return f"-{digits}" if value < 0 else digits
     return format_decimal(value, locale=babel_locale())
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.widgets import FastSelect
 from digihub.network.models import Chamber, Hub, KnowledgePartner, Province, Theme
 
 from .figures import ReportFilters
@@ -28,20 +29,24 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    hub = forms.ModelChoiceField(queryset=Hub.objects.all(), required=False, label=_("Hub"))
+    hub = forms.ModelChoiceField(
+        queryset=Hub.objects.all(), required=False, label=_("Hub"), widget=FastSelect
+    )
     chamber = forms.ModelChoiceField(
-        queryset=Chamber.objects.all(), required=False, label=_("Chamber")
+        queryset=Chamber.objects.all(), required=False, label=_("Chamber"), widget=FastSelect
     )
     province = forms.ModelChoiceField(
-        queryset=Province.objects.all(), required=False, label=_("Province")
+        queryset=Province.objects.all(), required=False, label=_("Province"), widget=FastSelect
     )
     partner = forms.ModelChoiceField(
         queryset=KnowledgePartner.objects.all(),
         required=False,
         label=_("Knowledge partner"),
-        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
+        widget=FastSelect(attrs={"data-searchable": _("Type to filter the partners")}),
     )
-    theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False, label=_("Theme"))
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), required=False, label=_("Theme"), widget=FastSelect
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

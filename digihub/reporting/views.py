@@ -4,8 +4,9 @@ import base64
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,8 @@ from .figures import Figures, ReportFilters, compute_figures
 from .forecast import Forecast, forecast
 from .forms import ReportForm
 
+T = TypeVar("T")
+
 CHARTS = ("funnel", "phases", "budget", "lead_times", "partners")
 
 
@@ -37,6 +40,7 @@ class Computed:
     forecast: Forecast | None
     trajectories: Any
     filters: ReportFilters
+    budget_rows: list[dict[str, Any]]
     computed_at: dt.datetime
     key: str
 
@@ -71,11 +75,16 @@ def _compute(request: HttpRequest) -> Computed:
             questions=questions,
             entries=entries,
         )
-        stored = (figures, forecast(figures, filters.trajectories(trajectories)), timezone.now())
+        stored = (
+            figures,
+            forecast(figures, filters.trajectories(trajectories)),
+            _budget_rows(user, filters),
+            timezone.now(),
+        )
         if seconds:
             cache.set(key, stored, seconds)
-    figures, prediction, computed_at = stored
-    return Computed(form, figures, prediction, trajectories, filters, computed_at, key)
+    figures, prediction, budget_rows, computed_at = stored
+    return Computed(form, figures, prediction, trajectories, filters, budget_rows, computed_at, key)
 
 
 def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
@@ -109,13 +118,8 @@ def _title() -> str:
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     computed = _compute(request)
-    form, figures, prediction, filters = (
-        computed.form,
-        computed.figures,
-        computed.forecast,
-        computed.filters,
-    )
-    sections = build_sections(figures, prediction)
+    form, figures, prediction = computed.form, computed.figures, computed.forecast
+    sections = _sections(request, computed)
     params = request.GET.copy()
     params.pop("fresh", None)
     query = params.urlencode()
@@ -130,22 +134,23 @@ def report(request: HttpRequest) -> HttpResponse:
             "query": query,
             "charts": CHARTS,
             "title": _title(),
-            "budget_rows": _budget_rows(request.user, filters),
+            "budget_rows": computed.budget_rows,
             "computed_at": computed.computed_at,
             "cached_for": settings.DIGIHUB_REPORT_CACHE_SECONDS,
         },
     )
 
 
-def _draw(
-    name: str, request: HttpRequest, figures: Figures, trajectories: Any, filters: Any
-) -> bytes:
+def _draw(name: str, computed: Computed) -> bytes:
+    figures = computed.figures
     if name == "funnel":
         return charts.funnel(figures)
     if name == "phases":
-        return charts.phases_over_time(filters.trajectories(trajectories), figures.on)
+        return charts.phases_over_time(
+            computed.filters.trajectories(computed.trajectories), figures.on
+        )
     if name == "budget":
-        return charts.budget_burn(_budget_rows(request.user, filters))
+        return charts.budget_burn(computed.budget_rows)
     if name == "lead_times":
         return charts.lead_times(figures)
     if name == "partners":
@@ -153,16 +158,27 @@ def _draw(
     raise Http404
 
 
-def _chart(name: str, request: HttpRequest, computed: Computed) -> bytes:
-    """A chart as SVG, drawn once per computation of the figures (phases over time queries)."""
+def _shared(request: HttpRequest, computed: Computed, part: str, make: Callable[[], T]) -> T:
+    """A part derived from the figures (a chart, the answer's sections), made once per
+    computation and language."""
     seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
-    key = f"{computed.key}:{name}:{translation.get_language()}"
-    svg = cache.get(key) if seconds and not request.GET.get("fresh") else None
-    if svg is None:
-        svg = _draw(name, request, computed.figures, computed.trajectories, computed.filters)
+    key = f"{computed.key}:{part}:{translation.get_language()}"
+    value = cache.get(key) if seconds and not request.GET.get("fresh") else None
+    if value is None:
+        value = make()
         if seconds:
-            cache.set(key, svg, seconds)
-    return svg
+            cache.set(key, value, seconds)
+    return value
+
+
+def _chart(name: str, request: HttpRequest, computed: Computed) -> bytes:
+    return _shared(request, computed, f"chart-{name}", lambda: _draw(name, computed))
+
+
+def _sections(request: HttpRequest, computed: Computed) -> Any:
+    return _shared(
+        request, computed, "sections", lambda: build_sections(computed.figures, computed.forecast)
+    )
 
 
 @login_required
@@ -189,7 +205,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     with translation.override(language):
         computed = _compute(request)
         figures = computed.figures
-        sections = build_sections(figures, computed.forecast)
+        sections = _sections(request, computed)
         title = _title()
         if fmt == "pdf":
             images = {
