@@ -45,11 +45,16 @@ class Computed:
     key: str
 
 
+# Out-of-date figures are kept this many cache periods, to serve while one reader recomputes.
+KEEP_OUT_OF_DATE = 10
+RECOMPUTE_LOCK_SECONDS = 600
+
+
 def _cache_key(user: Any, form: ReportForm) -> str:
     """Readers with the same role and organisation see the same rows, so they share figures."""
     scope = (user.role, user.chamber_id, user.partner_id, user.company_id, user.is_superuser)
-    values = tuple(str(v) for v in form.values())
-    digest = hashlib.sha256(repr((scope, values)).encode()).hexdigest()
+    parts = [str(v) for v in (*scope, *form.values())]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"reporting:figures:{digest}"
 
 
@@ -65,6 +70,12 @@ def _compute(request: HttpRequest) -> Computed:
     seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
     key = _cache_key(user, form)
     stored = cache.get(key) if seconds and not request.GET.get("fresh") else None
+    busy = f"{key}:busy"
+    out_of_date = stored is not None and timezone.now() - stored[-1] > dt.timedelta(seconds=seconds)
+    # Out of date: one reader recomputes while the others keep the previous figures, which the
+    # page dates, instead of every reader starting the same computation at once.
+    if out_of_date and cache.add(busy, 1, RECOMPUTE_LOCK_SECONDS):
+        stored = None
     if stored is None:
         figures = compute_figures(
             on=on,
@@ -82,7 +93,8 @@ def _compute(request: HttpRequest) -> Computed:
             timezone.now(),
         )
         if seconds:
-            cache.set(key, stored, seconds)
+            cache.set(key, stored, seconds * KEEP_OUT_OF_DATE)
+            cache.delete(busy)
     figures, prediction, budget_rows, computed_at = stored
     return Computed(form, figures, prediction, trajectories, filters, budget_rows, computed_at, key)
 
@@ -162,12 +174,13 @@ def _shared(request: HttpRequest, computed: Computed, part: str, make: Callable[
     """A part derived from the figures (a chart, the answer's sections), made once per
     computation and language."""
     seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
-    key = f"{computed.key}:{part}:{translation.get_language()}"
+    stamp = computed.computed_at.timestamp()
+    key = f"{computed.key}:{stamp}:{part}:{translation.get_language()}"
     value = cache.get(key) if seconds and not request.GET.get("fresh") else None
     if value is None:
         value = make()
         if seconds:
-            cache.set(key, value, seconds)
+            cache.set(key, value, seconds * KEEP_OUT_OF_DATE)
     return value
 
 
