@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -45,6 +45,15 @@ class Computed:
     key: str
 
 
+class Computation(NamedTuple):
+    """What the readers of one scope and filter set share (kept in the cache)."""
+
+    figures: Figures
+    forecast: Forecast | None
+    budget_rows: list[dict[str, Any]]
+    computed_at: dt.datetime
+
+
 # Out-of-date figures are kept this many cache periods, to serve while one reader recomputes.
 KEEP_OUT_OF_DATE = 10
 RECOMPUTE_LOCK_SECONDS = 600
@@ -70,8 +79,12 @@ def _compute(request: HttpRequest) -> Computed:
     seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
     key = _cache_key(user, form)
     stored = cache.get(key) if seconds and not request.GET.get("fresh") else None
+    if not isinstance(stored, Computation):  # nothing yet, or left by an older release
+        stored = None
     busy = f"{key}:busy"
-    out_of_date = stored is not None and timezone.now() - stored[-1] > dt.timedelta(seconds=seconds)
+    out_of_date = stored is not None and timezone.now() - stored.computed_at > dt.timedelta(
+        seconds=seconds
+    )
     # Out of date: one reader recomputes while the others keep the previous figures, which the
     # page dates, instead of every reader starting the same computation at once.
     if out_of_date and cache.add(busy, 1, RECOMPUTE_LOCK_SECONDS):
@@ -86,7 +99,7 @@ def _compute(request: HttpRequest) -> Computed:
             questions=questions,
             entries=entries,
         )
-        stored = (
+        stored = Computation(
             figures,
             forecast(figures, filters.trajectories(trajectories)),
             _budget_rows(user, filters),
@@ -95,8 +108,16 @@ def _compute(request: HttpRequest) -> Computed:
         if seconds:
             cache.set(key, stored, seconds * KEEP_OUT_OF_DATE)
             cache.delete(busy)
-    figures, prediction, budget_rows, computed_at = stored
-    return Computed(form, figures, prediction, trajectories, filters, budget_rows, computed_at, key)
+    return Computed(
+        form,
+        stored.figures,
+        stored.forecast,
+        trajectories,
+        filters,
+        stored.budget_rows,
+        stored.computed_at,
+        key,
+    )
 
 
 def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
