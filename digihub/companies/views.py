@@ -53,7 +53,7 @@ def company_lookup(request: HttpRequest) -> HttpResponse:
     companies: list[Company] = []
     if len(q) >= 2:
         qs = visible(request.user, Company).select_related("province").order_by("name", "pk")
-        companies = list(CompanyFilter().search(qs, "q", q)[:LOOKUP_LIMIT])
+        companies = list(CompanyFilter({"q": q}, queryset=qs).qs[:LOOKUP_LIMIT])
     return render(
         request,
         "companies/_lookup_results.html",
