@@ -42,6 +42,13 @@ def demo_users() -> list[DemoUser]:
             chamber="Voka Vlaams-Brabant",
         ),
         DemoUser(
+            "advisor.collega@demo.digihub.be",
+            "Lotte",
+            "Collega",
+            Role.ADVISOR,
+            chamber="Voka Vlaams-Brabant",
+        ),
+        DemoUser(
             "advisor.antwerpen@demo.digihub.be",
             "Bram",
             "Adviseur",

@@ -30,7 +30,8 @@ def build(count: int = 36, seed: int = 7) -> None:
         return
     rng = random.Random(seed)
     themes = list(Theme.objects.all())
-    advisors = {u.chamber_id: u for u in User.objects.filter(role=Role.ADVISOR)}
+    # The first advisor made for each chamber is its demo single point of contact.
+    advisors = {u.chamber_id: u for u in User.objects.filter(role=Role.ADVISOR).order_by("-pk")}
     commercial = list(CommercialPartner.objects.all())
     companies = list(
         Company.objects.filter(chamber__isnull=False)
