@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from digihub.api.types import DbId
 from digihub.core.access import get_visible_or_404, require, visible
@@ -99,7 +99,7 @@ def create_company(request: HttpRequest, payload: CompanyIn) -> object:
     if not decision:
         raise PermissionDenied(decision.reason)
     company = services.company_create(actor=request.user, data=payload.dict())
-    return 201, company
+    return Status(201, company)
 
 
 @router.patch("/{company_id}", response=CompanyOut)

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from digihub.api.types import DbId
 from digihub.core.access import get_visible_or_404, visible
@@ -171,7 +171,7 @@ def create_quote(request: HttpRequest, trajectory_id: DbId, payload: QuoteIn) ->
         valid_until=payload.valid_until,
         lines=[line.dict() for line in payload.lines],
     )
-    return 201, quote
+    return Status(201, quote)
 
 
 @router.put("/{trajectory_id}/quotes/{quote_id}", response=QuoteOut)
@@ -218,8 +218,11 @@ def list_sessions(request: HttpRequest, trajectory_id: DbId) -> object:
 
 @router.post("/{trajectory_id}/sessions", response={201: SessionOut})
 def plan_session(request: HttpRequest, trajectory_id: DbId, payload: SessionIn) -> object:
-    return 201, services.plan_session(
-        actor=request.user, trajectory=_get(request, trajectory_id), **payload.dict()
+    return Status(
+        201,
+        services.plan_session(
+            actor=request.user, trajectory=_get(request, trajectory_id), **payload.dict()
+        ),
     )
 
 
