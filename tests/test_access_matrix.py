@@ -250,6 +250,18 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "A": {"question_id": w.question_x.pk},
         "B": {"question_id": w.question_y.pk},
     },
+    "api-v1:question_attachments": lambda w: {
+        "A": {"question_id": w.question_x.pk},
+        "B": {"question_id": w.question_y.pk},
+    },
+    "api-v1:question_attach": lambda w: {
+        "A": {"question_id": w.question_x.pk},
+        "B": {"question_id": w.question_y.pk},
+    },
+    "api-v1:question_attachment_file": lambda w: {
+        "A": {"question_id": w.question_x.pk, "attachment_id": w.attachment_x.pk},
+        "B": {"question_id": w.question_y.pk, "attachment_id": w.attachment_y.pk},
+    },
     "api-v1:question_allow": lambda w: {
         "A": {"question_id": w.question_x.pk},
         "B": {"question_id": w.question_y.pk},

@@ -355,6 +355,32 @@ class TestAttachments:
         assert client_for(people.advisor_b).get(url).status_code == 404
         assert client_for(people.partner_q).get(url).status_code == 404
 
+    def test_api_upload_list_and_download(
+        self, question: Question, people: Any, client: Any
+    ) -> None:
+        services.take_question(actor=people.advisor_a, question=question)
+        _token, raw = ApiToken.issue(people.advisor_a, "test")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        base = f"/api/v1/intake/questions/{question.pk}/attachments"
+        bad = client.post(
+            base, {"file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00binary\x00")}, **auth
+        )
+        assert bad.status_code in (400, 422) and not question.attachments.exists()
+        made = client.post(base, {"file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4 test")}, **auth)
+        assert made.status_code == 201, made.content
+        item = made.json()
+        assert item["name"] == "plan.pdf" and item["content_type"] == "application/pdf"
+        assert [a["id"] for a in client.get(base, **auth).json()] == [item["id"]]
+        download = client.get(f"{base}/{item['id']}", **auth)
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+        _other, raw_b = ApiToken.issue(people.advisor_b, "test")
+        other = {"HTTP_AUTHORIZATION": f"Bearer {raw_b}"}
+        assert client.get(f"{base}/{item['id']}", **other).status_code == 404
+        assert client.get(base, **other).status_code == 404
+        sneaky = client.post(base, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}, **other)
+        assert sneaky.status_code == 404 and question.attachments.count() == 1
+
     def test_size_limit(self, question: Question, people: Any, settings: Any) -> None:
         settings.MAX_UPLOAD_BYTES = 10
         services.take_question(actor=people.advisor_a, question=question)

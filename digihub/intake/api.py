@@ -5,17 +5,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from digihub.accounts.models import User
 from digihub.api.types import DbId
 from digihub.audit.services import events_for
 from digihub.core.access import get_visible_or_404, visible
+from digihub.core.uploads import serve
 from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
 
 from . import services
-from .models import Channel, ContactKind, Question
+from .models import Attachment, Channel, ContactKind, Question
 from .policies import INTERNAL_ACTIONS, can_register, sees_internal
 
 router = Router(tags=["intake"])
@@ -174,6 +176,57 @@ def conversation(request: HttpRequest, question_id: DbId, payload: ConversationI
         actor=request.user, question=_get(request, question_id), **payload.dict()
     )
     return Status(201, {"id": item.pk, "kind": item.kind, "held_on": item.held_on.isoformat()})
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+
+
+@router.get(
+    "/questions/{question_id}/attachments",
+    response=list[AttachmentOut],
+    url_name="question_attachments",
+)
+def attachments(request: HttpRequest, question_id: DbId) -> object:
+    """The question's attachments this user may see."""
+    return visible(request.user, _get(request, question_id).attachments.all())
+
+
+@router.post(
+    "/questions/{question_id}/attachments",
+    response={201: AttachmentOut},
+    url_name="question_attach",
+)
+def attach(request: HttpRequest, question_id: DbId, file: File[UploadedFile]) -> object:
+    """Add a file (multipart field ``file``): checked by content and size like on the page."""
+    return Status(
+        201,
+        services.add_attachment(
+            actor=request.user, question=_get(request, question_id), upload=file
+        ),
+    )
+
+
+@router.get(
+    "/questions/{question_id}/attachments/{attachment_id}",
+    url_name="question_attachment_file",
+)
+def attachment_file(
+    request: HttpRequest, question_id: DbId, attachment_id: DbId
+) -> StreamingHttpResponse:
+    """The file itself, to people who may see the question."""
+    item = get_visible_or_404(
+        request.user,
+        Attachment.objects.filter(question=_get(request, question_id)),
+        pk=attachment_id,
+    )
+    if not item.file:  # erased with the contact's personal data
+        raise Http404
+    return serve(item.file, item.name, item.content_type)
 
 
 @router.post("/questions/{question_id}/decide/trajectory", response=dict)
