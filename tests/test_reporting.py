@@ -318,3 +318,26 @@ class TestSharedComputation:
         cache.delete(busy)
         assert _registered(client.get(xlsx)) == 6  # this reader recomputes
         assert cache.get(busy) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_all_figures_come_from_one_snapshot(people: Any) -> None:
+    """Outside any transaction the report opens a read-only REPEATABLE READ one on PostgreSQL;
+    on SQLite it takes no write lock."""
+    from django.db import connection
+
+    seen: list[tuple[bool, str]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    assert not connection.in_atomic_block
+    with connection.execute_wrapper(record):
+        compute_figures(on=timezone.localdate())
+    assert len(seen) > 10
+    if connection.vendor == "postgresql":
+        assert seen[0][1].startswith("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        assert all(inside for inside, _sql in seen)
+    else:
+        assert not any("BEGIN" in sql for _inside, sql in seen)

@@ -7,11 +7,13 @@ percentiles use ``percentile_cont`` on PostgreSQL and an ordered offset on SQLit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -172,6 +174,24 @@ def _rollup(groups: list[dict[str, Any]], key: str, label: str) -> list[dict[str
     return rows
 
 
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Every figure read from the same state of the database, so that they add up while
+    people keep working during the seconds a large report takes.
+
+    On PostgreSQL a read-only REPEATABLE READ transaction. Not on SQLite: its transactions
+    begin IMMEDIATE here (for safe concurrent writes), which would hold off every writer for
+    the length of the report; the embedded default computes its report in milliseconds.
+    Inside a transaction the caller opened, that transaction's snapshot rules."""
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def compute_figures(
     *,
     on: dt.date,
@@ -186,7 +206,28 @@ def compute_figures(
 
     ``trajectories``/``questions``/``entries`` are the rows the reader may see (the permission
     rule applied by the caller); ``filters`` narrows them further."""
-    filters = filters or ReportFilters()
+    with one_snapshot():
+        return _figures(
+            on=on,
+            start=start,
+            end=end,
+            filters=filters or ReportFilters(),
+            trajectories=trajectories,
+            questions=questions,
+            entries=entries,
+        )
+
+
+def _figures(
+    *,
+    on: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+    filters: ReportFilters,
+    trajectories: QuerySet[Trajectory] | None,
+    questions: QuerySet[Question] | None,
+    entries: QuerySet[LedgerEntry] | None,
+) -> Figures:
     moment = end_of_day(on)
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min)) if start else None
     until = end_of_day(min(end, on)) if end else moment
