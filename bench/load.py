@@ -47,12 +47,14 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def _headers(cookie: str) -> dict[str, str]:
+    return {"Cookie": cookie, "Accept-Language": "nl", "Host": "127.0.0.1"}
+
+
 def drive_once(port: int, path: str, cookie: str) -> float:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     start = time.perf_counter()
-    connection.request(
-        "GET", path, headers={"Cookie": cookie, "Accept-Language": "nl", "Host": "127.0.0.1"}
-    )
+    connection.request("GET", path, headers=_headers(cookie))
     connection.getresponse().read()
     connection.close()
     return (time.perf_counter() - start) * 1000
@@ -63,7 +65,7 @@ def drive(port: int, path: str, cookie: str, users: int, seconds: float) -> Resu
     errors = 0
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
-    headers = {"Cookie": cookie, "Accept-Language": "nl", "Host": "127.0.0.1"}
+    headers = _headers(cookie)
 
     def user() -> None:
         nonlocal errors
