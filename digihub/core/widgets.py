@@ -8,6 +8,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class FastSelect(forms.Select):
@@ -40,3 +41,8 @@ class FastSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+
+def searchable_partner_select() -> FastSelect:
+    """The knowledge or commercial partners, with a filter box (static/js/app.js)."""
+    return FastSelect(attrs={"data-searchable": _("Type to filter the partners")})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digihub.companies.validators import normalise_enterprise_number
+from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
 from digihub.network.routing import parse_postcode
 
@@ -170,7 +171,7 @@ class TrajectoryDecisionForm(forms.Form):
     partner = forms.ModelChoiceField(
         queryset=KnowledgePartner.objects.filter(active=True),
         label=_("Knowledge partner"),
-        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
+        widget=searchable_partner_select(),
     )
     reason = forms.CharField(
         label=_("Why this partner"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -205,7 +206,7 @@ class RouteDecisionForm(forms.Form):
         queryset=CommercialPartner.objects.all(),
         required=False,
         label=_("Commercial partner (when introduced to one)"),
-        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
+        widget=searchable_partner_select(),
     )
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

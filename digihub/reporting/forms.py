@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digihub.core.widgets import FastSelect
+from digihub.core.widgets import FastSelect, searchable_partner_select
 from digihub.network.models import Chamber, Hub, KnowledgePartner, Province, Theme
 
 from .figures import ReportFilters
@@ -42,7 +42,7 @@ class ReportForm(forms.Form):
         queryset=KnowledgePartner.objects.all(),
         required=False,
         label=_("Knowledge partner"),
-        widget=FastSelect(attrs={"data-searchable": _("Type to filter the partners")}),
+        widget=searchable_partner_select(),
     )
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.all(), required=False, label=_("Theme"), widget=FastSelect

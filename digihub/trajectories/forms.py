@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import KnowledgePartner
 
 from .models import AdviceKind, Phase, Place, SessionKind
@@ -123,7 +124,7 @@ class PartnerForm(forms.Form):
     partner = forms.ModelChoiceField(
         queryset=KnowledgePartner.objects.filter(active=True),
         label=_("New knowledge partner"),
-        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
+        widget=searchable_partner_select(),
     )
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -153,6 +154,6 @@ class TrajectoryFilter(forms.Form):
         queryset=KnowledgePartner.objects.all(),
         required=False,
         label=_("Partner"),
-        widget=forms.Select(attrs={"data-searchable": _("Type to filter the partners")}),
+        widget=searchable_partner_select(),
     )
     q = forms.CharField(label=_("Search"), required=False)
