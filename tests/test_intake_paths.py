@@ -401,7 +401,7 @@ class TestContactsAndWaiting:
         assert (
             client.post(
                 reverse("intake:attach", args=[taken.pk]),
-                {"file": SimpleUploadedFile("foto.png", png)},
+                {"file": SimpleUploadedFile("foto.png", png), "shared_with": "sme"},
             ).status_code
             == 302
         )

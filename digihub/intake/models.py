@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
 
 
 class Status(models.TextChoices):
@@ -100,7 +99,10 @@ class Question(models.Model):
         "network.Theme", blank=True, related_name="questions", verbose_name=_("themes")
     )
     consent_at = models.DateTimeField(_("consent to data processing"), null=True, blank=True)
-    status = FSMField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
+    # Changed only by the steps of ``workflow`` (fired through digihub.core.workflow.fire).
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.NEW
+    )
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -187,43 +189,6 @@ class Question(models.Model):
     def may_start_trajectory(self) -> bool:
         return not self.outside_target_group or self.target_group_allowed_by_id is not None
 
-    # The transitions; the services check who may fire them and record why.
-    @transition(field=status, source=Status.NEW, target=Status.IN_PROGRESS)
-    def take(self) -> None:
-        pass
-
-    @transition(field=status, source=[Status.IN_PROGRESS], target=Status.WAITING_SME)
-    def wait_on_sme(self) -> None:
-        pass
-
-    @transition(field=status, source=[Status.WAITING_SME, Status.NEW], target=Status.IN_PROGRESS)
-    def resume(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=[Status.IN_PROGRESS, Status.WAITING_SME],
-        target=Status.AWAITING_VALIDATION,
-    )
-    def ask_validation(self) -> None:
-        pass
-
-    @transition(field=status, source=Status.AWAITING_VALIDATION, target=Status.IN_PROGRESS)
-    def validation_rejected(self) -> None:
-        pass
-
-    @transition(
-        field=status,
-        source=[Status.IN_PROGRESS, Status.WAITING_SME, Status.AWAITING_VALIDATION],
-        target=Status.DECIDED,
-    )
-    def decide(self) -> None:
-        pass
-
-    @transition(field=status, source=Status.DECIDED, target=Status.IN_PROGRESS)
-    def reopen(self) -> None:
-        pass
-
 
 class QuestionTransition(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="transitions")
@@ -279,8 +244,19 @@ class Conversation(models.Model):
         return f"{self.get_kind_display()} {self.held_on}"
 
 
+class Shared(models.TextChoices):
+    """Who besides the chamber may open a file (an allow-list: files are internal by default)."""
+
+    INTERNAL = "internal", _("Only the chamber and the funding agency")
+    PARTNER = "partner", _("Also the knowledge partner")
+    SME = "sme", _("Also the SME")
+
+
 class Attachment(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attachments")
+    shared_with = models.CharField(
+        _("shared with"), max_length=10, choices=Shared.choices, default=Shared.INTERNAL
+    )
     file = models.FileField(upload_to="questions/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(max_length=100)

@@ -24,9 +24,9 @@ from digihub.accounts.roles import Role
 from digihub.companies.models import Contact
 from digihub.companies.services import company_create, find_by_enterprise_number
 from digihub.companies.sme import SizeClass
-from digihub.core.access import require
 from digihub.core.notifications import Email, dispatch
 from digihub.core.uploads import check_upload
+from digihub.core.workflow import fire
 
 from .models import (
     Attachment,
@@ -35,8 +35,8 @@ from .models import (
     Conversation,
     Decision,
     Question,
-    QuestionTransition,
     Route,
+    Shared,
     Status,
     Validation,
 )
@@ -103,37 +103,6 @@ def _partner_emails(partner: Any) -> list[str]:
 def _officer_emails() -> list[str]:
     return list(
         User.objects.filter(role=Role.OFFICER, is_active=True).values_list("email", flat=True)
-    )
-
-
-def _transition(question: Question, fire: str, actor: Any, reason: str = "") -> None:
-    before = question.status
-    getattr(question, fire)()
-    QuestionTransition.objects.create(
-        question=question,
-        from_status=before,
-        to_status=question.status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        decision=question.decision,
-        route=question.route,
-    )
-    question.last_activity_at = timezone.now()
-
-
-def _locked(question: Question) -> Question:
-    return (
-        Question.objects.select_for_update(of=("self",))
-        .select_related("company", "contact", "chamber", "hub", "advisor")
-        .get(pk=question.pk)
-    )
-
-
-def _not_allowed(question: Question, action: str) -> ValidationError:
-    return ValidationError(
-        _("This cannot be done now: the question is %(status)s.")
-        % {"status": question.get_status_display().lower()},
-        code=f"state_{action}",
     )
 
 
@@ -254,22 +223,18 @@ def register_question(
     return question, True
 
 
-@transaction.atomic
 def take_question(*, actor: Any, question: Question) -> Question:
-    q = _locked(question)
-    require(actor, "take", q)
-    if q.status != Status.NEW:
-        raise _not_allowed(q, "take")
-    q.advisor = actor
-    _transition(q, "take", actor, _("taken as single point of contact"))
-    q.save()
-    dispatch(
+    def work(q: Question) -> None:
+        q.advisor = actor
+
+    q, _r = fire(
+        question,
+        "take",
         actor=actor,
-        action="question.taken",
-        target=q,
-        company=q.company,
+        reason=_("taken as single point of contact"),
+        work=work,
         summary=gettext_lazy("%(name)s is the single point of contact") % {"name": actor},
-        emails=[_your_advisor_email(q, actor)],
+        emails=lambda q, _r: [_your_advisor_email(q, actor)],
     )
     return q
 
@@ -282,58 +247,50 @@ def advisors_for_handover(question: Question) -> Any:
     )
 
 
-@transaction.atomic
 def hand_over_question(*, actor: Any, question: Question, to: Any, reason: str) -> Question:
     """Make a colleague of the same chamber the single point of contact (leave, workload).
 
-    An open trajectory started from the question moves along, so the SME keeps one advisor."""
-    q = _locked(question)
-    require(actor, "work", q)
-    if q.status == Status.NEW or not q.advisor_id:
-        raise ValidationError(
-            _("Nobody took this question yet: the colleague can take it from the queue."),
-            code="state_hand_over",
-        )
+    An open trajectory started from the question moves along (the trajectories context acts on
+    this step), so the SME keeps one advisor."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the question is handed over.")})
-    if not advisors_for_handover(q).filter(pk=getattr(to, "pk", None)).exists():
-        raise ValidationError(
-            {
-                "advisor": _(
-                    "Choose an active advisor of the question's chamber, not the current one."
-                )
-            }
-        )
-    previous = q.advisor
-    q.advisor = to
-    q.last_activity_at = timezone.now()
-    q.save(update_fields=["advisor", "last_activity_at"])
-    from digihub.trajectories.models import OPEN_PHASES, Trajectory
+    previous = question.advisor
 
-    moved = Trajectory.objects.filter(question=q, advisor=previous, phase__in=OPEN_PHASES).update(
-        advisor=to
-    )
-    dispatch(
-        actor=actor,
-        action="question.handed_over",
-        target=q,
-        company=q.company,
-        summary=gettext_lazy("Handed over from %(old)s to %(new)s") % {"old": previous, "new": to},
-        reason=reason,
-        emails=[
+    def work(q: Question) -> None:
+        if not advisors_for_handover(q).filter(pk=getattr(to, "pk", None)).exists():
+            raise ValidationError(
+                {
+                    "advisor": _(
+                        "Choose an active advisor of the question's chamber, not the current one."
+                    )
+                }
+            )
+        q.advisor = to
+        q.last_activity_at = timezone.now()
+
+    def emails(q: Question, _result: Any) -> list[Email]:
+        return [
             Email(
                 [to.email],
                 gettext_lazy("Question %(ref)s handed over to you") % {"ref": q.reference},
                 "intake/email/handed_over.txt",
-                {"previous": previous, "reason": reason, "trajectories": moved},
+                {"previous": previous, "reason": reason},
             ),
             _your_advisor_email(q, to),
-        ],
+        ]
+
+    q, _r = fire(
+        question,
+        "hand_over",
+        actor=actor,
+        reason=reason,
+        work=work,
+        summary=gettext_lazy("Handed over from %(old)s to %(new)s") % {"old": previous, "new": to},
+        emails=emails,
     )
     return q
 
 
-@transaction.atomic
 def record_conversation(
     *,
     actor: Any,
@@ -347,10 +304,6 @@ def record_conversation(
     notes: str = "",
     attachments: list[UploadedFile] | None = None,
 ) -> Conversation:
-    q = _locked(question)
-    require(actor, "work", q)
-    if not q.is_open:
-        raise _not_allowed(q, "conversation")
     if held_on > timezone.localdate():
         raise ValidationError(
             {
@@ -362,108 +315,90 @@ def record_conversation(
     if not participants.strip():
         raise ValidationError({"participants": _("Say who took part.")})
     checked = [(upload, check_upload(upload)) for upload in attachments or []]
-    conversation = Conversation.objects.create(
-        question=q,
-        kind=kind,
-        held_on=held_on,
-        participants=participants,
-        current_situation=current_situation,
-        desired_situation=desired_situation,
-        concrete_questions=concrete_questions,
-        notes=notes,
-        created_by=actor,
+
+    def work(q: Question) -> Conversation:
+        conversation = Conversation.objects.create(
+            question=q,
+            kind=kind,
+            held_on=held_on,
+            participants=participants,
+            current_situation=current_situation,
+            desired_situation=desired_situation,
+            concrete_questions=concrete_questions,
+            notes=notes,
+            created_by=actor,
+        )
+        for upload, info in checked:
+            Attachment.objects.create(
+                question=q,
+                file=upload,
+                name=(upload.name or "file")[:200],
+                content_type=info.content_type,
+                size=info.size,
+                uploaded_by=actor,
+            )
+        if kind == ContactKind.EXPLORATORY and (
+            q.first_conversation_on is None or held_on < q.first_conversation_on
+        ):
+            q.first_conversation_on = held_on
+        q.advisor = q.advisor or actor
+        q.last_activity_at = timezone.now()
+        return conversation
+
+    _q, conversation = fire(
+        question,
+        "conversation",
+        actor=actor,
+        reason=_("conversation held"),
+        work=work,
+        summary=gettext_lazy("%(kind)s on %(day)s")
+        % {"kind": ContactKind(kind).label, "day": held_on},
     )
-    for upload, info in checked:
-        Attachment.objects.create(
+    return conversation  # type: ignore[no-any-return]
+
+
+def add_attachment(
+    *, actor: Any, question: Question, upload: UploadedFile, shared_with: str = Shared.INTERNAL
+) -> Attachment:
+    info = check_upload(upload)
+
+    def work(q: Question) -> Attachment:
+        q.last_activity_at = timezone.now()
+        return Attachment.objects.create(
             question=q,
             file=upload,
             name=(upload.name or "file")[:200],
             content_type=info.content_type,
             size=info.size,
             uploaded_by=actor,
+            shared_with=shared_with,
         )
-    if kind == ContactKind.EXPLORATORY and (
-        q.first_conversation_on is None or held_on < q.first_conversation_on
-    ):
-        q.first_conversation_on = held_on
-    if q.status == Status.NEW:
-        q.advisor = q.advisor or actor
-        _transition(q, "take", actor, _("conversation held"))
-    elif q.status == Status.WAITING_SME:
-        _transition(q, "resume", actor, _("conversation held"))
-    q.last_activity_at = timezone.now()
-    q.save()
-    dispatch(
+
+    _q, attachment = fire(
+        question,
+        "attach",
         actor=actor,
-        action="question.conversation",
-        target=q,
-        company=q.company,
-        summary=gettext_lazy("%(kind)s on %(day)s with %(who)s")
-        % {"kind": conversation.get_kind_display(), "day": held_on, "who": participants},
+        work=work,
+        summary=gettext_lazy("Attachment added"),
     )
-    return conversation
+    return attachment  # type: ignore[no-any-return]
 
 
-@transaction.atomic
-def add_attachment(*, actor: Any, question: Question, upload: UploadedFile) -> Attachment:
-    info = check_upload(upload)
-    q = _locked(question)
-    require(actor, "work", q)
-    attachment = Attachment.objects.create(
-        question=q,
-        file=upload,
-        name=(upload.name or "file")[:200],
-        content_type=info.content_type,
-        size=info.size,
-        uploaded_by=actor,
-    )
-    q.last_activity_at = timezone.now()
-    q.save(update_fields=["last_activity_at"])
-    dispatch(
-        actor=actor,
-        action="question.attachment",
-        target=q,
-        company=q.company,
-        summary=gettext_lazy("Attachment %(name)s added") % {"name": attachment.name},
-    )
-    return attachment
-
-
-@transaction.atomic
 def set_waiting_on_sme(*, actor: Any, question: Question, reason: str) -> Question:
-    q = _locked(question)
-    require(actor, "work", q)
-    if q.status != Status.IN_PROGRESS:
-        raise _not_allowed(q, "wait")
-    _transition(q, "wait_on_sme", actor, reason)
-    q.save()
-    dispatch(
-        actor=actor,
-        action="question.waiting",
-        target=q,
-        company=q.company,
-        summary=gettext_lazy("Waiting on the SME"),
-        reason=reason,
+    q, _r = fire(
+        question, "wait", actor=actor, reason=reason, summary=gettext_lazy("Waiting on the SME")
     )
     return q
 
 
-@transaction.atomic
 def resume_question(*, actor: Any, question: Question, reason: str = "") -> Question:
     """The SME answered: the question is back with the advisor."""
-    q = _locked(question)
-    require(actor, "work", q)
-    if q.status != Status.WAITING_SME:
-        raise _not_allowed(q, "resume")
-    _transition(q, "resume", actor, reason or _("the SME answered"))
-    q.save()
-    dispatch(
+    q, _r = fire(
+        question,
+        "resume",
         actor=actor,
-        action="question.resumed",
-        target=q,
-        company=q.company,
+        reason=reason or _("the SME answered"),
         summary=gettext_lazy("Back in progress"),
-        reason=reason,
     )
     return q
 
@@ -489,84 +424,87 @@ def add_contact_moment(
     )
 
 
-def _check_decidable(q: Question) -> None:
-    if q.status not in (Status.IN_PROGRESS, Status.WAITING_SME):
-        if q.decision == Decision.TRAJECTORY:
-            raise ValidationError(
-                _(
-                    "This question already has a trajectory; reopen it first if the decision must change."
-                ),
-                code="has_trajectory",
-            )
-        raise _not_allowed(q, "decide")
-
-
-def _decide(q: Question, actor: Any, decision: str, reason: str, route: str = "") -> None:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Record why this decision was taken.")})
+def _set_decision(q: Question, actor: Any, decision: str, reason: str, route: str = "") -> None:
     q.decision, q.route, q.decision_reason = decision, route, reason
     q.decided_at, q.decided_by = timezone.now(), actor
-    _transition(q, "decide", actor, reason)
-    q.save()
 
 
-def _check_trajectory_allowed(q: Question, partner: Any, reason: str) -> None:
-    if not q.may_start_trajectory:
-        raise ValidationError(
-            _(
-                "%(company)s is not an SME by the EU definition: a coordinator must allow a trajectory first."
-            )
-            % {"company": q.company},
-            code="outside_target_group",
-        )
+def _check_partner(partner: Any, reason: str) -> None:
     if partner is None or not partner.active:
         raise ValidationError({"partner": _("Choose an active knowledge partner.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Record why this partner was chosen.")})
 
 
-@transaction.atomic
+def _decided_email(q: Question, partner: Any = None) -> list[Email]:
+    if q.decision == Decision.TRAJECTORY:
+        return [
+            Email(
+                _sme_email(q),
+                gettext_lazy("A trajectory starts for your question %(ref)s")
+                % {"ref": q.reference},
+                "intake/email/decided.txt",
+                {"partner": partner},
+            )
+        ]
+    return [
+        Email(
+            _sme_email(q),
+            gettext_lazy("Follow-up of your question %(ref)s") % {"ref": q.reference},
+            "intake/email/decided.txt",
+        )
+    ]
+
+
 def decide_trajectory(
     *, actor: Any, question: Question, partner: Any, reason: str, ask_validation: bool = False
 ) -> Any:
     """Decision (1): start a trajectory with the chosen partner (in its start-up phase).
 
+    The trajectories context opens it when this step is taken (``on_step``); it is returned.
     With ``ask_validation`` the funding agency first validates the choice; the trajectory then
     opens when an officer approves it, and None is returned."""
     if ask_validation:
         request_partner_validation(actor=actor, question=question, partner=partner, reason=reason)
         return None
-    q = _locked(question)
-    require(actor, "decide", q)
-    _check_decidable(q)
-    _check_trajectory_allowed(q, partner, reason)
-    q.chosen_partner = partner
-    return _start_trajectory(q, actor, partner, reason)
+    _check_partner(partner, reason)
+
+    def work(q: Question) -> None:
+        q.chosen_partner = partner
+        _set_decision(q, actor, Decision.TRAJECTORY, reason)
+
+    q, _r = fire(
+        question,
+        "decide_trajectory",
+        actor=actor,
+        reason=reason,
+        work=work,
+        summary=gettext_lazy("Trajectory started with %(partner)s") % {"partner": partner},
+        emails=lambda q, _r: _decided_email(q, partner),
+    )
+    return q.trajectories.order_by("-pk").first()  # type: ignore[attr-defined]
 
 
-@transaction.atomic
 def request_partner_validation(
     *, actor: Any, question: Question, partner: Any, reason: str
 ) -> Question:
     """Ask the funding agency to validate the partner choice before the trajectory opens."""
-    q = _locked(question)
-    require(actor, "decide", q)
-    _check_decidable(q)
-    _check_trajectory_allowed(q, partner, reason)
-    q.chosen_partner = partner
-    q.validation, q.decision_reason, q.validation_comment = Validation.REQUESTED, reason, ""
-    q.validated_by, q.validated_at = None, None
-    _transition(q, "ask_validation", actor, reason)
-    q.save()
-    dispatch(
+    _check_partner(partner, reason)
+
+    def work(q: Question) -> None:
+        q.chosen_partner = partner
+        q.validation, q.decision_reason, q.validation_comment = Validation.REQUESTED, reason, ""
+        q.validated_by, q.validated_at = None, None
+
+    q, _r = fire(
+        question,
+        "ask_validation",
         actor=actor,
-        action="question.validation_requested",
-        target=q,
-        company=q.company,
         reason=reason,
+        work=work,
         summary=gettext_lazy("Validation of partner choice %(partner)s asked")
         % {"partner": partner},
-        emails=[
+        emails=lambda q, _r: [
             Email(
                 _officer_emails(),
                 gettext_lazy("Please validate a partner choice (%(ref)s)") % {"ref": q.reference},
@@ -577,91 +515,60 @@ def request_partner_validation(
     return q
 
 
-def _start_trajectory(q: Question, actor: Any, partner: Any, reason: str) -> Any:
-    from digihub.trajectories.services import open_trajectory
-
-    _decide(q, actor, Decision.TRAJECTORY, reason)
-    trajectory = open_trajectory(actor=actor, question=q, partner=partner, reason=reason)
-    dispatch(
-        actor=actor,
-        action="question.decided",
-        target=q,
-        company=q.company,
-        reason=reason,
-        summary=gettext_lazy("Trajectory started with %(partner)s") % {"partner": partner},
-        emails=[
-            Email(
-                _sme_email(q),
-                gettext_lazy("A trajectory starts for your question %(ref)s")
-                % {"ref": q.reference},
-                "intake/email/decided.txt",
-                {"partner": partner},
-            ),
-            # The partner's introduction mail is sent by open_trajectory (trajectories app).
-        ],
-    )
-    return trajectory
-
-
-@transaction.atomic
 def approve_partner_validation(*, actor: Any, question: Question, comment: str = "") -> Any:
-    q = _locked(question)
-    require(actor, "validate", q)
-    if q.status != Status.AWAITING_VALIDATION:
-        raise _not_allowed(q, "validate")
-    q.validation, q.validation_comment, q.validated_by, q.validated_at = (
-        Validation.APPROVED,
-        comment,
-        actor,
-        timezone.now(),
-    )
-    q.save()
-    dispatch(
+    """The officer approves: the decision stands in the advisor's name and the trajectory opens."""
+
+    def work(q: Question) -> None:
+        q.validation, q.validation_comment, q.validated_by, q.validated_at = (
+            Validation.APPROVED,
+            comment,
+            actor,
+            timezone.now(),
+        )
+        _set_decision(q, q.advisor or actor, Decision.TRAJECTORY, q.decision_reason)
+
+    q, _r = fire(
+        question,
+        "approve",
         actor=actor,
-        action="question.validation_approved",
-        target=q,
-        company=q.company,
         reason=comment,
+        work=work,
         summary=gettext_lazy("Partner choice validated"),
-        emails=[
+        emails=lambda q, _r: [
             Email(
                 _advisor_emails(q),
                 gettext_lazy("Partner choice for %(ref)s approved") % {"ref": q.reference},
                 "intake/email/validation_result.txt",
                 {"approved": True, "comment": comment},
-            )
+            ),
+            *_decided_email(q, q.chosen_partner),
         ],
     )
-    advisor = q.advisor or actor
-    return _start_trajectory(q, advisor, q.chosen_partner, q.decision_reason)
+    return q.trajectories.order_by("-pk").first()  # type: ignore[attr-defined]
 
 
-@transaction.atomic
 def reject_partner_validation(*, actor: Any, question: Question, comment: str) -> Question:
     if not comment.strip():
         raise ValidationError(
             {"comment": _("Say why the choice is rejected, so the advisor can choose again.")}
         )
-    q = _locked(question)
-    require(actor, "validate", q)
-    if q.status != Status.AWAITING_VALIDATION:
-        raise _not_allowed(q, "validate")
-    q.validation, q.validation_comment, q.validated_by, q.validated_at = (
-        Validation.REJECTED,
-        comment,
-        actor,
-        timezone.now(),
-    )
-    _transition(q, "validation_rejected", actor, comment)
-    q.save()
-    dispatch(
+
+    def work(q: Question) -> None:
+        q.validation, q.validation_comment, q.validated_by, q.validated_at = (
+            Validation.REJECTED,
+            comment,
+            actor,
+            timezone.now(),
+        )
+
+    q, _r = fire(
+        question,
+        "reject",
         actor=actor,
-        action="question.validation_rejected",
-        target=q,
-        company=q.company,
         reason=comment,
+        work=work,
         summary=gettext_lazy("Partner choice rejected"),
-        emails=[
+        emails=lambda q, _r: [
             Email(
                 _advisor_emails(q),
                 gettext_lazy("Partner choice for %(ref)s rejected") % {"ref": q.reference},
@@ -673,7 +580,11 @@ def reject_partner_validation(*, actor: Any, question: Question, comment: str) -
     return q
 
 
-@transaction.atomic
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Record why this decision was taken.")})
+
+
 def decide_no_trajectory(
     *, actor: Any, question: Question, route: str, reason: str, commercial_partner: Any = None
 ) -> Question:
@@ -683,96 +594,71 @@ def decide_no_trajectory(
         raise ValidationError(
             {"commercial_partner": _("Say which commercial partner the SME was introduced to.")}
         )
-    q = _locked(question)
-    require(actor, "decide", q)
-    _check_decidable(q)
-    q.commercial_partner = commercial_partner if route == Route.COMMERCIAL_PARTNER else None
-    _decide(q, actor, Decision.NO_TRAJECTORY, reason, route)
-    dispatch(
+    _require_reason(reason)
+
+    def work(q: Question) -> None:
+        q.commercial_partner = commercial_partner if route == Route.COMMERCIAL_PARTNER else None
+        _set_decision(q, actor, Decision.NO_TRAJECTORY, reason, route)
+
+    q, _r = fire(
+        question,
+        "decide_route",
         actor=actor,
-        action="question.decided",
-        target=q,
-        company=q.company,
         reason=reason,
-        summary=gettext_lazy("No trajectory: %(route)s") % {"route": q.get_route_display()},
-        emails=[
-            Email(
-                _sme_email(q),
-                gettext_lazy("Follow-up of your question %(ref)s") % {"ref": q.reference},
-                "intake/email/decided.txt",
-            )
-        ],
+        work=work,
+        summary=gettext_lazy("No trajectory: %(route)s") % {"route": Route(route).label},
+        emails=lambda q, _r: _decided_email(q),
     )
     return q
 
 
-@transaction.atomic
 def close_info_only(*, actor: Any, question: Question, reason: str) -> Question:
-    q = _locked(question)
-    require(actor, "decide", q)
-    _check_decidable(q)
-    _decide(q, actor, Decision.INFO_ONLY, reason)
-    dispatch(
+    _require_reason(reason)
+    q, _r = fire(
+        question,
+        "close_info",
         actor=actor,
-        action="question.decided",
-        target=q,
-        company=q.company,
         reason=reason,
+        work=lambda q: _set_decision(q, actor, Decision.INFO_ONLY, reason),
         summary=gettext_lazy("Closed as information only"),
-        emails=[
-            Email(
-                _sme_email(q),
-                gettext_lazy("Follow-up of your question %(ref)s") % {"ref": q.reference},
-                "intake/email/decided.txt",
-            )
-        ],
+        emails=lambda q, _r: _decided_email(q),
     )
     return q
 
 
-@transaction.atomic
 def reopen_question(*, actor: Any, question: Question, reason: str) -> Question:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the question is reopened.")})
-    q = _locked(question)
-    require(actor, "decide", q)
-    if q.status != Status.DECIDED:
-        raise _not_allowed(q, "reopen")
-    if q.decision == Decision.TRAJECTORY and q.trajectories.exclude(phase="stopped").exists():  # type: ignore[attr-defined]
-        raise ValidationError(
-            _("A running trajectory came from this question; stop the trajectory first."),
-            code="has_trajectory",
-        )
-    q.decision, q.route, q.commercial_partner, q.decided_at = "", "", None, None
-    _transition(q, "reopen", actor, reason)
-    q.save()
-    dispatch(
+
+    def work(q: Question) -> None:
+        q.decision, q.route, q.commercial_partner, q.decided_at = "", "", None, None
+
+    q, _r = fire(
+        question,
+        "reopen",
         actor=actor,
-        action="question.reopened",
-        target=q,
-        company=q.company,
         reason=reason,
+        work=work,
         summary=gettext_lazy("Question reopened"),
     )
     return q
 
 
-@transaction.atomic
 def allow_outside_target_group(*, actor: Any, question: Question, reason: str) -> Question:
     """A coordinator lets a question of a non-SME take the trajectory route."""
     if not reason.strip():
         raise ValidationError({"reason": _("Record why this exception is made.")})
-    q = _locked(question)
-    require(actor, "allow_target_group", q)
-    q.target_group_allowed_by = actor
-    q.last_activity_at = timezone.now()
-    q.save()
-    dispatch(
+
+    def work(q: Question) -> None:
+        q.target_group_allowed_by = actor
+        q.last_activity_at = timezone.now()
+
+    q, _r = fire(
+        question,
+        "allow_target_group",
         actor=actor,
-        action="question.target_group_allowed",
-        target=q,
-        company=q.company,
         reason=reason,
+        work=work,
         summary=gettext_lazy("Trajectory allowed although outside the SME target group"),
     )
     return q

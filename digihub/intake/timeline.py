@@ -8,10 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from digihub.audit.models import AuditEvent
+from digihub.audit.visibility import filter_events, sees_internal
 from digihub.core.access import visible
 
 from .models import Question
-from .policies import INTERNAL_ACTIONS, sees_internal
 
 
 def company_timeline(user: Any, company: Any, limit: int = 50) -> dict[str, Any]:
@@ -30,8 +30,7 @@ def company_timeline(user: Any, company: Any, limit: int = 50) -> dict[str, Any]
             target_type=ContentType.objects.get_for_model(Question),
             target_id__in=ids,
         ).select_related("actor")
-        if not sees_internal(user):
-            events = events.exclude(action__in=INTERNAL_ACTIONS)
+        events = filter_events(user, events)
     refs = {str(q.pk): q for q in questions}
     rows = [{"event": e, "question": refs.get(e.target_id)} for e in events[:limit]]
     return {

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digihub.accounts.roles import Role
-from digihub.audit.services import events_for
+from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
+from digihub.core.workflow import NotNow
 
 from . import services
 from .forms import (
@@ -34,8 +35,8 @@ from .forms import (
     ValidationForm,
     form_errors,
 )
-from .models import Attachment, Channel, Question, Status
-from .policies import INTERNAL_ACTIONS, can_register, sees_internal
+from .models import Attachment, Channel, Question, Shared, Status
+from .policies import can_register
 
 RATE_LIMIT = 5  # public questions per address per ten minutes
 
@@ -275,9 +276,6 @@ def _detail_context(request: HttpRequest, question: Question, **bound: Any) -> d
         form.auto_id = FORM_IDS[name]
         forms[name] = form
     internal = sees_internal(user)
-    events = events_for(question)
-    if not internal:
-        events = events.exclude(action__in=INTERNAL_ACTIONS)
     if question.status == Status.WAITING_SME:
         forms["wait_form"].fields["reason"].required = False
         forms["wait_form"].fields["reason"].label = _("What did the SME answer? (optional)")
@@ -285,13 +283,13 @@ def _detail_context(request: HttpRequest, question: Question, **bound: Any) -> d
         "question": question,
         "conversations": visible(user, question.conversations.all()),
         "attachments": visible(user, question.attachments.all()),
-        "events": events[:100],
+        "events": shown_events(user, question),
         "transitions": question.transitions.select_related("actor") if internal else [],
         "internal": internal,
         "themes": question.themes.all(),
         "can_take": can(user, "take", question),
         "can_work": can(user, "work", question),
-        "can_validate": can(user, "validate", question),
+        "can_validate": can(user, "approve", question),
         "can_allow": can(user, "allow_target_group", question),
         "trajectory": question.trajectories.first() if hasattr(question, "trajectories") else None,
         "Status": Status,
@@ -321,13 +319,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/detail.html", _detail_context(request, question))
 
 
-def _is_state_error(exc: ValidationError) -> bool:
-    code = getattr(exc, "code", None) or ""
-    return not hasattr(exc, "error_dict") and (
-        code.startswith("state_") or code == "has_trajectory"
-    )
-
-
 def _act(
     request: HttpRequest, question: Question, form: Any, action: Any, success: str, form_name: str
 ) -> HttpResponse:
@@ -335,7 +326,7 @@ def _act(
         try:
             action(form.cleaned_data if form is not None else {})
         except ValidationError as exc:
-            if form is None or _is_state_error(exc):
+            if form is None or isinstance(exc, NotNow):
                 # The action does not fit the question's state (any more): say why on the page.
                 messages.error(request, " ".join(exc.messages))
                 return redirect("intake:detail", pk=question.pk)
@@ -560,7 +551,12 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         question,
         form,
-        lambda d: services.add_attachment(actor=request.user, question=question, upload=d["file"]),
+        lambda d: services.add_attachment(
+            actor=request.user,
+            question=question,
+            upload=d["file"],
+            shared_with=d.get("shared_with") or Shared.INTERNAL,
+        ),
         _("Attachment added."),
         "attachment_form",
     )

@@ -7,7 +7,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
 
 from digihub.core.money import MoneyField
 
@@ -66,7 +65,8 @@ class Trajectory(models.Model):
         "network.Theme", blank=True, related_name="trajectories", verbose_name=_("themes")
     )
     concrete_questions = models.TextField(_("concrete questions"), blank=True)
-    phase = FSMField(
+    # Changed only by the steps of ``workflow`` (fired through digihub.core.workflow.fire).
+    phase = models.CharField(
         _("phase"), max_length=12, choices=Phase.choices, default=Phase.STARTUP, db_index=True
     )
     phase_changed_at = models.DateTimeField(_("phase since"), default=timezone.now, db_index=True)
@@ -112,24 +112,6 @@ class Trajectory(models.Model):
     @property
     def is_open(self) -> bool:
         return self.phase in OPEN_PHASES
-
-    @transition(field=phase, source=Phase.STARTUP, target=Phase.QUOTE)
-    def to_quote(self) -> None:
-        pass
-
-    @transition(field=phase, source=Phase.QUOTE, target=Phase.EXECUTION)
-    def to_execution(self) -> None:
-        pass
-
-    @transition(field=phase, source=Phase.EXECUTION, target=Phase.COMPLETED)
-    def to_completed(self) -> None:
-        pass
-
-    @transition(
-        field=phase, source=[Phase.STARTUP, Phase.QUOTE, Phase.EXECUTION], target=Phase.STOPPED
-    )
-    def to_stopped(self) -> None:
-        pass
 
 
 class PhaseSpan(models.Model):

@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from digihub.accounts.roles import Role
-from digihub.core.access import ALLOW, Decision, company_link, deny, rule_for, scope_for
+from digihub.core.access import company_link, rule_for, scope_for
 
 from .models import Advice, Quote, Session, Trajectory
+from .workflow import chamber, partner_staff, the_sme
 
 
 def trajectory_condition(user: Any, prefix: str = "") -> Q | None:
@@ -48,24 +48,8 @@ def partner_trajectories(user: Any) -> Q | None:
     return Q(Exists(Trajectory.objects.filter(company=OuterRef("pk"), partner_id=user.partner_id)))
 
 
-@rule_for(Trajectory, "steer")
-def can_steer(user: Any, t: Trajectory) -> Decision:
-    """Start-up decisions, partner changes, stopping, uploading a signed copy: the SPOC's chamber."""
-    if user.is_coordinator or (user.role == Role.ADVISOR and user.chamber_id == t.chamber_id):
-        return ALLOW
-    return deny(_("Only the advisors of the trajectory's chamber steer it."))
-
-
-@rule_for(Trajectory, "quote")
-@rule_for(Trajectory, "execute")
-def can_execute(user: Any, t: Trajectory) -> Decision:
-    if user.role == Role.PARTNER and user.partner_id == t.partner_id:
-        return ALLOW
-    return deny(_("Only the staff of the trajectory's knowledge partner do this."))
-
-
-@rule_for(Trajectory, "sign")
-def can_sign(user: Any, t: Trajectory) -> Decision:
-    if user.role == Role.SME and user.company_id == t.company_id:
-        return ALLOW
-    return deny(_("Only the SME itself signs and answers the survey."))
+# Which parts of a trajectory's page a person works in; each step's rule and phases are the
+# table in ``workflow``, whose "who" functions these are.
+rule_for(Trajectory, "steer")(chamber)
+rule_for(Trajectory, "quote", "execute")(partner_staff)
+rule_for(Trajectory, "sign")(the_sme)

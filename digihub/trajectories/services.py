@@ -1,8 +1,9 @@
 """Trajectories: the phases, quotes and their signature, sessions, advice and completion.
 
-Each function takes the acting user, locks the trajectory, checks who may act and whether the
-phase allows it, fires the django-fsm transition, closes the current phase period and opens the
-next one, and records the change; funding is booked in the same transaction.
+Each function checks its input, then takes its step of the trajectory's workflow (``workflow``)
+through ``digihub.core.workflow.fire``, which locks the trajectory, checks who may act and in
+which phase, writes the phase period and the audit event; funding is booked in the same
+transaction by the funding engine.
 """
 
 from __future__ import annotations
@@ -22,55 +23,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digihub.core.access import require
 from digihub.core.money import ZERO, cents
 from digihub.core.notifications import Email, dispatch
 from digihub.core.pdf import render_pdf
 from digihub.core.uploads import DOCX, PDF, check_upload
+from digihub.core.workflow import fire
+from digihub.funding.services import (
+    commit_quote,
+    committed_for,
+    declare_expenditure,
+    guidance_split,
+    release_commitment,
+)
 
 from .models import (
     Advice,
+    AdviceKind,
     Phase,
     PhaseSpan,
     Quote,
     QuoteLine,
     QuoteStatus,
     Session,
+    SessionKind,
     Survey,
     Trajectory,
 )
-
-
-def _locked(trajectory: Trajectory) -> Trajectory:
-    return (
-        Trajectory.objects.select_for_update()
-        .select_related("company", "hub", "partner", "advisor", "chamber")
-        .get(pk=trajectory.pk)
-    )
-
-
-def _move(
-    t: Trajectory, fire: str, actor: Any, reason: str = "", at: dt.datetime | None = None
-) -> None:
-    now = at or timezone.now()
-    getattr(t, fire)()
-    PhaseSpan.objects.filter(trajectory=t, left_at__isnull=True).update(left_at=now)
-    PhaseSpan.objects.create(
-        trajectory=t,
-        phase=t.phase,
-        entered_at=now,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
-    t.phase_changed_at = now
-
-
-def _not_now(t: Trajectory) -> ValidationError:
-    return ValidationError(
-        _("Not possible in the current phase (%(phase)s).")
-        % {"phase": t.get_phase_display().lower()},
-        code="phase",
-    )
 
 
 def _partner_emails(t: Trajectory) -> list[str]:
@@ -136,31 +114,28 @@ def open_trajectory(*, actor: Any, question: Any, partner: Any, reason: str = ""
     return t
 
 
-@transaction.atomic
 def change_partner(*, actor: Any, trajectory: Trajectory, partner: Any, reason: str) -> Trajectory:
-    t = _locked(trajectory)
-    require(actor, "steer", t)
-    if t.phase not in (Phase.STARTUP, Phase.QUOTE):
-        raise ValidationError(_("The partner can only change before a quote is signed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Record why the partner changes.")})
-    old = t.partner
-    t.partner = partner
-    t.save(update_fields=["partner"])
-    t.quotes.filter(status__in=[QuoteStatus.DRAFT, QuoteStatus.ISSUED]).update(
-        status=QuoteStatus.SUPERSEDED
-    )  # type: ignore[attr-defined]
-    dispatch(
+    old = trajectory.partner
+
+    def work(t: Trajectory) -> None:
+        t.partner = partner
+        t.quotes.filter(status__in=[QuoteStatus.DRAFT, QuoteStatus.ISSUED]).update(  # type: ignore[attr-defined]
+            status=QuoteStatus.SUPERSEDED
+        )
+
+    t, _r = fire(
+        trajectory,
+        "change_partner",
         actor=actor,
-        action="trajectory.partner_changed",
-        target=t,
-        company=t.company,
         reason=reason,
+        work=work,
         summary=gettext_lazy("Partner changed from %(old)s to %(new)s")
         % {"old": old, "new": partner},
         data={"from": old.pk, "to": partner.pk},
     )
-    return t
+    return t  # type: ignore[no-any-return]
 
 
 def _clean_lines(lines: list[dict[str, Any]]) -> list[QuoteLine]:
@@ -171,11 +146,31 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[QuoteLine]:
         days, rate = Decimal(str(line.get("days") or 0)), Decimal(str(line.get("day_rate") or 0))
         if not str(line.get("description") or "").strip():
             raise ValidationError({"lines": _("Line %(n)s has no description.") % {"n": index}})
-        if days <= 0 or rate <= 0:
+        if not (days.is_finite() and rate.is_finite()) or days <= 0 or rate <= 0:
             raise ValidationError(
                 {
                     "lines": _("Line %(n)s needs a positive number of days and day rate.")
                     % {"n": index}
+                }
+            )
+        # Bounds that fit the columns on every database (digihub.core.money).
+        from digihub.core.formatting import eur, number
+        from digihub.core.money import MAX_AMOUNT, column_max
+
+        days_field = QuoteLine._meta.get_field("days")
+        max_days = column_max(days_field.max_digits, days_field.decimal_places)  # type: ignore[union-attr,arg-type]
+        if days > max_days:
+            raise ValidationError(
+                {
+                    "lines": _("Line %(n)s: at most %(max)s days.")
+                    % {"n": index, "max": number(max_days)}
+                }
+            )
+        if cents(rate) > MAX_AMOUNT or cents(days * rate) > MAX_AMOUNT:
+            raise ValidationError(
+                {
+                    "lines": _("Line %(n)s comes to more than %(max)s, the most one amount can be.")
+                    % {"n": index, "max": eur(MAX_AMOUNT)}
                 }
             )
         result.append(
@@ -186,10 +181,17 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[QuoteLine]:
                 amount=cents(days * rate),
             )
         )
+    total = sum((line.amount for line in result), ZERO)
+    if total > MAX_AMOUNT:
+        raise ValidationError(
+            {
+                "lines": _("The quote comes to %(total)s; a quote is at most %(max)s.")
+                % {"total": eur(total), "max": eur(MAX_AMOUNT)}
+            }
+        )
     return result
 
 
-@transaction.atomic
 def save_quote(
     *,
     actor: Any,
@@ -202,15 +204,42 @@ def save_quote(
     expected_revision: int | None = None,
 ) -> Quote:
     """Create a new version, or change a draft (optimistic lock on ``revision``)."""
-    t = _locked(trajectory)
-    require(actor, "quote", t)
-    if t.phase not in (Phase.STARTUP, Phase.QUOTE):
-        raise _not_now(t)
     if valid_until < timezone.localdate():
         raise ValidationError({"valid_until": _("The validity date lies in the past.")})
     if not scope.strip():
         raise ValidationError({"scope": _("Describe the scope of the technical analysis.")})
     new_lines = _clean_lines(lines)
+    total = sum((line.amount for line in new_lines), ZERO)
+
+    def work(t: Trajectory) -> Quote:
+        return _write_quote(
+            t, actor, scope, methodology, valid_until, new_lines, quote, expected_revision
+        )
+
+    _t, current = fire(
+        trajectory,
+        "save_quote",
+        actor=actor,
+        reason=_("quote drafted"),
+        work=work,
+        summary=lambda t, q: (
+            gettext_lazy("Quote version %(n)s saved (%(total)s excl. VAT)")
+            % {"n": q.number, "total": total}
+        ),
+    )
+    return current  # type: ignore[no-any-return]
+
+
+def _write_quote(
+    t: Trajectory,
+    actor: Any,
+    scope: str,
+    methodology: str,
+    valid_until: dt.date,
+    new_lines: list[QuoteLine],
+    quote: Quote | None,
+    expected_revision: int | None,
+) -> Quote:
     total = sum((line.amount for line in new_lines), ZERO)
     if quote is not None:
         current = Quote.objects.select_for_update().get(pk=quote.pk, trajectory=t)
@@ -251,17 +280,6 @@ def save_quote(
     for line in new_lines:
         line.quote = current
     QuoteLine.objects.bulk_create(new_lines)
-    if t.phase == Phase.STARTUP:
-        _move(t, "to_quote", actor, _("first quote drafted"))
-        t.save()
-    dispatch(
-        actor=actor,
-        action="quote.saved",
-        target=t,
-        company=t.company,
-        summary=gettext_lazy("Quote version %(n)s saved (%(total)s excl. VAT)")
-        % {"n": current.number, "total": total},
-    )
     return current
 
 
@@ -277,31 +295,29 @@ def quote_pdf(quote: Quote, split: Any) -> bytes:
     )
 
 
-@transaction.atomic
 def issue_quote(*, actor: Any, quote: Quote) -> Quote:
     """Freeze a draft: render its PDF once, keep the bytes and their SHA-256 (what the SME signs)."""
-    from digihub.funding.services import guidance_split
 
-    t = _locked(quote.trajectory)
-    require(actor, "quote", t)
-    q = Quote.objects.select_for_update().get(pk=quote.pk)
-    if q.status != QuoteStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be issued."))
-    if q.valid_until < timezone.localdate():
-        raise ValidationError({"valid_until": _("The validity date lies in the past.")})
-    split = guidance_split(hub=t.hub, amount=q.total)
-    data = quote_pdf(q, split)
-    q.pdf.save(f"{t.reference}-v{q.number}.pdf", ContentFile(data), save=False)
-    q.pdf_sha256 = hashlib.sha256(data).hexdigest()
-    q.status, q.issued_at = QuoteStatus.ISSUED, timezone.now()
-    q.save()
-    dispatch(
+    def work(t: Trajectory) -> Quote:
+        q = Quote.objects.select_for_update().get(pk=quote.pk, trajectory=t)
+        if q.status != QuoteStatus.DRAFT:
+            raise ValidationError(_("Only a draft can be issued."))
+        if q.valid_until < timezone.localdate():
+            raise ValidationError({"valid_until": _("The validity date lies in the past.")})
+        data = quote_pdf(q, guidance_split(hub=t.hub, amount=q.total))
+        q.pdf.save(f"{t.reference}-v{q.number}.pdf", ContentFile(data), save=False)
+        q.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        q.status, q.issued_at = QuoteStatus.ISSUED, timezone.now()
+        q.save()
+        return q
+
+    _t, q = fire(
+        quote.trajectory,
+        "issue_quote",
         actor=actor,
-        action="quote.issued",
-        target=t,
-        company=t.company,
-        summary=gettext_lazy("Quote version %(n)s issued to the SME") % {"n": q.number},
-        emails=[
+        work=work,
+        summary=gettext_lazy("Quote version %(n)s issued to the SME") % {"n": quote.number},
+        emails=lambda t, q: [
             Email(
                 _sme_emails(t),
                 gettext_lazy("A quote to sign for %(ref)s") % {"ref": t.reference},
@@ -310,14 +326,12 @@ def issue_quote(*, actor: Any, quote: Quote) -> Quote:
             )
         ],
     )
-    return q
+    return q  # type: ignore[no-any-return]
 
 
-def _sign(t: Trajectory, q: Quote, actor: Any, reason: str) -> Any:
-    from digihub.funding.services import commit_quote
-
-    if t.phase != Phase.QUOTE:
-        raise _not_now(t)
+def _sign(t: Trajectory, quote: Quote, actor: Any, reason: str, now: dt.datetime) -> Any:
+    """Inside the signing step: the quote must be the current, valid version; funding commits."""
+    q = Quote.objects.select_for_update().get(pk=quote.pk, trajectory=t)
     latest = t.quotes.exclude(status=QuoteStatus.SUPERSEDED).order_by("-number").first()  # type: ignore[attr-defined]
     if q.status == QuoteStatus.SIGNED:
         raise ValidationError(_("This quote is already signed."), code="signed")
@@ -334,77 +348,94 @@ def _sign(t: Trajectory, q: Quote, actor: Any, reason: str) -> Any:
     commitment = commit_quote(
         actor=actor, hub=t.hub, company=t.company, amount=q.total, document=q, reason=reason
     )
-    now = timezone.now()
     q.status, q.signed_at = QuoteStatus.SIGNED, now
     t.quote_signed_at = now
-    _move(t, "to_execution", actor, reason, at=now)
-    t.save()
-    return commitment
+    return q, commitment
 
 
-@transaction.atomic
+def _signing_emails(t: Trajectory, q: Quote, payment: Any) -> list[Email]:
+    return [
+        Email(
+            [*_partner_emails(t), t.advisor.email],
+            gettext_lazy("Quote signed: %(ref)s") % {"ref": t.reference},
+            "trajectories/email/signed.txt",
+            {"quote": q},
+        ),
+        Email(
+            _sme_emails(t),
+            gettext_lazy("Your share for %(ref)s") % {"ref": t.reference},
+            "trajectories/email/payment.txt",
+            {"payment": payment},
+        ),
+    ]
+
+
 def sign_quote_online(*, actor: Any, quote: Quote, signer_name: str, pdf_sha256: str) -> Quote:
     """The SME's contact accepts the exact PDF it was shown (its hash), with its name and the time."""
-    t = _locked(quote.trajectory)
-    require(actor, "sign", t)
-    q = Quote.objects.select_for_update().get(pk=quote.pk)
     if not signer_name.strip():
         raise ValidationError({"signer_name": _("Type your full name to sign.")})
-    if pdf_sha256 != q.pdf_sha256:
-        raise ValidationError(
-            _("The quote changed since you opened it. Look at the current version and sign again."),
-            code="outdated",
-        )
-    q.signed_by_name, q.signed_by = signer_name.strip()[:200], actor
-    commitment = _sign(t, q, actor, _("Signed online by %(name)s") % {"name": signer_name})
-    q.save()
-    _after_signing(t, q, actor, commitment)
-    return q
+    now = timezone.now()
+    reason = _("Signed online by %(name)s") % {"name": signer_name.strip()}
+    signed: dict[str, Any] = {}
+
+    def work(t: Trajectory) -> Quote:
+        if pdf_sha256 != Quote.objects.get(pk=quote.pk).pdf_sha256:
+            raise ValidationError(
+                _(
+                    "The quote changed since you opened it. Look at the current version and sign again."
+                ),
+                code="outdated",
+            )
+        q, commitment = _sign(t, quote, actor, reason, now)
+        q.signed_by_name, q.signed_by = signer_name.strip()[:200], actor
+        q.save()
+        signed.update(quote=q, commitment=commitment)
+        return q
+
+    _t, q = fire(
+        quote.trajectory,
+        "sign_online",
+        actor=actor,
+        reason=reason,
+        work=work,
+        at=now,
+        summary=gettext_lazy("Quote v%(n)s signed by %(name)s; funding committed")
+        % {"n": quote.number, "name": signer_name.strip()[:200]},
+        emails=lambda t, q: _signing_emails(t, q, signed["commitment"].payment_request),
+        data={"subsidy_committed": True},
+    )
+    return q  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def upload_signed_copy(
     *, actor: Any, quote: Quote, upload: UploadedFile, signer_name: str
 ) -> Quote:
-    t = _locked(quote.trajectory)
-    require(actor, "steer", t)
     check_upload(upload, allowed=(PDF,))
-    q = Quote.objects.select_for_update().get(pk=quote.pk)
     if not signer_name.strip():
         raise ValidationError({"signer_name": _("Who signed the paper copy?")})
-    q.signed_by_name = signer_name.strip()[:200]
-    commitment = _sign(t, q, actor, _("Signed copy uploaded"))
-    q.signed_copy.save(f"{t.reference}-v{q.number}-signed.pdf", upload, save=False)
-    q.save()
-    _after_signing(t, q, actor, commitment)
-    return q
+    now = timezone.now()
+    signed: dict[str, Any] = {}
 
+    def work(t: Trajectory) -> Quote:
+        q, commitment = _sign(t, quote, actor, _("Signed copy uploaded"), now)
+        q.signed_by_name = signer_name.strip()[:200]
+        q.signed_copy.save(f"{t.reference}-v{q.number}-signed.pdf", upload, save=False)
+        q.save()
+        signed.update(quote=q, commitment=commitment)
+        return q
 
-def _after_signing(t: Trajectory, q: Quote, actor: Any, commitment: Any) -> None:
-    payment = commitment.payment_request
-    dispatch(
+    _t, q = fire(
+        quote.trajectory,
+        "sign_copy",
         actor=actor,
-        action="quote.signed",
-        target=t,
-        company=t.company,
+        reason=_("Signed copy uploaded"),
+        work=work,
+        at=now,
         summary=gettext_lazy("Quote v%(n)s signed by %(name)s; funding committed")
-        % {"n": q.number, "name": q.signed_by_name},
-        data={"sha256": q.pdf_sha256, "subsidy": str(commitment.split.subsidy)},
-        emails=[
-            Email(
-                [*_partner_emails(t), t.advisor.email],
-                gettext_lazy("Quote signed: %(ref)s") % {"ref": t.reference},
-                "trajectories/email/signed.txt",
-                {"quote": q},
-            ),
-            Email(
-                _sme_emails(t),
-                gettext_lazy("Your share for %(ref)s") % {"ref": t.reference},
-                "trajectories/email/payment.txt",
-                {"payment": payment},
-            ),
-        ],
+        % {"n": quote.number, "name": signer_name.strip()[:200]},
+        emails=lambda t, q: _signing_emails(t, q, signed["commitment"].payment_request),
     )
+    return q  # type: ignore[no-any-return]
 
 
 def _check_session(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
@@ -412,7 +443,6 @@ def _check_session(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
         raise ValidationError({"ends_at": _("A session ends after it starts.")})
 
 
-@transaction.atomic
 def plan_session(
     *,
     actor: Any,
@@ -426,36 +456,34 @@ def plan_session(
     participants: str = "",
     agenda: str = "",
 ) -> Session:
-    t = _locked(trajectory)
-    require(actor, "execute", t)
-    if t.phase not in (Phase.QUOTE, Phase.EXECUTION):
-        raise _not_now(t)
     _check_session(starts_at, ends_at)
-    session = Session(
-        trajectory=t,
-        kind=kind,
-        title=title,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place,
-        location=location,
-        participants=participants,
-        agenda=agenda,
-        created_by=actor,
-    )
-    session.full_clean()
-    session.save()
-    dispatch(
+
+    def work(t: Trajectory) -> Session:
+        session = Session(
+            trajectory=t,
+            kind=kind,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            location=location,
+            participants=participants,
+            agenda=agenda,
+            created_by=actor,
+        )
+        session.full_clean()
+        session.save()
+        return session
+
+    when = timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M")
+    _t, session = fire(
+        trajectory,
+        "plan_session",
         actor=actor,
-        action="session.planned",
-        target=t,
-        company=t.company,
+        work=work,
         summary=gettext_lazy("%(kind)s planned on %(when)s")
-        % {
-            "kind": session.get_kind_display(),
-            "when": timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M"),
-        },
-        emails=[
+        % {"kind": SessionKind(kind).label, "when": when},
+        emails=lambda t, session: [
             Email(
                 [*_sme_emails(t), t.advisor.email],
                 gettext_lazy("Invitation: %(title)s") % {"title": title},
@@ -464,26 +492,25 @@ def plan_session(
             )
         ],
     )
-    return session
+    return session  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def record_outcome(*, actor: Any, session: Session, outcome: str) -> Session:
-    t = _locked(session.trajectory)
-    require(actor, "execute", t)
-    Session.objects.filter(pk=session.pk).update(outcome=outcome)
-    session.refresh_from_db()
-    dispatch(
+    def work(t: Trajectory) -> Session:
+        Session.objects.filter(pk=session.pk, trajectory=t).update(outcome=outcome)
+        session.refresh_from_db()
+        return session
+
+    fire(
+        session.trajectory,
+        "record_outcome",
         actor=actor,
-        action="session.outcome",
-        target=t,
-        company=t.company,
+        work=work,
         summary=gettext_lazy("Outcome of %(title)s recorded") % {"title": session.title},
     )
     return session
 
 
-@transaction.atomic
 def deliver_advice(
     *,
     actor: Any,
@@ -493,78 +520,68 @@ def deliver_advice(
     summary: str,
     upload: UploadedFile | None = None,
 ) -> Advice:
-    t = _locked(trajectory)
-    require(actor, "execute", t)
-    if t.phase != Phase.EXECUTION:
-        raise _not_now(t)
     if not summary.strip():
         raise ValidationError({"summary": _("Write the advice or summarise the attached report.")})
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": _("Advice cannot be delivered in the future.")})
     if upload is not None:
         check_upload(upload, allowed=(PDF, DOCX))
-    advice, _created = Advice.objects.update_or_create(
-        trajectory=t,
-        defaults={
-            "kind": kind,
-            "delivered_on": delivered_on,
-            "summary": summary,
-            "created_by": actor,
-        },
-    )
-    if upload is not None:
-        advice.file.save(f"{t.reference}-advice-{upload.name}"[:100], upload, save=True)
-    dispatch(
+
+    def work(t: Trajectory) -> Advice:
+        advice, _created = Advice.objects.update_or_create(
+            trajectory=t,
+            defaults={
+                "kind": kind,
+                "delivered_on": delivered_on,
+                "summary": summary,
+                "created_by": actor,
+            },
+        )
+        if upload is not None:
+            advice.file.save(f"{t.reference}-advice-{upload.name}"[:100], upload, save=True)
+        return advice
+
+    _t, advice = fire(
+        trajectory,
+        "deliver_advice",
         actor=actor,
-        action="trajectory.advice",
-        target=t,
-        company=t.company,
-        summary=gettext_lazy("%(kind)s delivered") % {"kind": advice.get_kind_display()},
+        work=work,
+        summary=gettext_lazy("%(kind)s delivered") % {"kind": AdviceKind(kind).label},
     )
-    return advice
+    return advice  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def complete(
     *, actor: Any, trajectory: Trajectory, final_cost: Decimal, reason: str = ""
 ) -> Trajectory:
     """Close the execution: declare the final costs, release what was committed but not used."""
-    from digihub.funding.services import committed_for, declare_expenditure, release_commitment
-
-    t = _locked(trajectory)
-    require(actor, "execute", t)
-    if t.phase != Phase.EXECUTION:
-        raise _not_now(t)
-    if not Advice.objects.filter(trajectory=t).exists():
-        raise ValidationError(
-            _("Deliver the advice or action plan before completing the trajectory."),
-            code="no_advice",
-        )
-    signed = t.quotes.get(status=QuoteStatus.SIGNED)  # type: ignore[attr-defined]
     final_cost = cents(final_cost)
-    if final_cost <= 0 or final_cost > committed_for(signed):
-        raise ValidationError(
-            {
-                "final_cost": _("Final costs lie between 0 and the signed amount (%(max)s).")
-                % {"max": committed_for(signed)}
-            }
-        )
-    declare_expenditure(
-        actor=actor, document=signed, amount=final_cost, reason=reason or _("final costs")
-    )
-    release_commitment(actor=actor, document=signed, reason=_("unused at completion"))
     now = timezone.now()
-    t.completed_at = now
-    _move(t, "to_completed", actor, reason, at=now)
-    t.save()
-    dispatch(
+
+    def work(t: Trajectory) -> None:
+        signed = t.quotes.get(status=QuoteStatus.SIGNED)  # type: ignore[attr-defined]
+        if final_cost <= 0 or final_cost > committed_for(signed):
+            raise ValidationError(
+                {
+                    "final_cost": _("Final costs lie between 0 and the signed amount (%(max)s).")
+                    % {"max": committed_for(signed)}
+                }
+            )
+        declare_expenditure(
+            actor=actor, document=signed, amount=final_cost, reason=reason or _("final costs")
+        )
+        release_commitment(actor=actor, document=signed, reason=_("unused at completion"))
+        t.completed_at = now
+
+    t, _r = fire(
+        trajectory,
+        "complete",
         actor=actor,
-        action="trajectory.completed",
-        target=t,
-        company=t.company,
         reason=reason,
+        work=work,
+        at=now,
         summary=gettext_lazy("Trajectory completed; final costs %(cost)s") % {"cost": final_cost},
-        emails=[
+        emails=lambda t, _r: [
             Email(
                 _sme_emails(t),
                 gettext_lazy("How did it go? (%(ref)s)") % {"ref": t.reference},
@@ -572,38 +589,33 @@ def complete(
             )
         ],
     )
-    return t
+    return t  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def stop(*, actor: Any, trajectory: Trajectory, reason: str) -> Trajectory:
-    from digihub.funding.services import release_commitment
-
-    t = _locked(trajectory)
-    require(actor, "steer", t)
-    if not t.is_open:
-        raise _not_now(t)
     if not reason.strip():
         raise ValidationError({"reason": _("Record why the trajectory stops.")})
-    signed = t.quotes.filter(status=QuoteStatus.SIGNED).first()  # type: ignore[attr-defined]
-    if signed is not None:
-        release_commitment(
-            actor=actor,
-            document=signed,
-            reason=_("trajectory stopped: %(reason)s") % {"reason": reason},
-        )
     now = timezone.now()
-    t.stopped_at, t.stop_reason = now, reason
-    _move(t, "to_stopped", actor, reason, at=now)
-    t.save()
-    dispatch(
+
+    def work(t: Trajectory) -> None:
+        signed = t.quotes.filter(status=QuoteStatus.SIGNED).first()  # type: ignore[attr-defined]
+        if signed is not None:
+            release_commitment(
+                actor=actor,
+                document=signed,
+                reason=_("trajectory stopped: %(reason)s") % {"reason": reason},
+            )
+        t.stopped_at, t.stop_reason = now, reason
+
+    t, _r = fire(
+        trajectory,
+        "stop",
         actor=actor,
-        action="trajectory.stopped",
-        target=t,
-        company=t.company,
         reason=reason,
+        work=work,
+        at=now,
         summary=gettext_lazy("Trajectory stopped"),
-        emails=[
+        emails=lambda t, _r: [
             Email(
                 _partner_emails(t),
                 gettext_lazy("Trajectory %(ref)s stopped") % {"ref": t.reference},
@@ -611,28 +623,24 @@ def stop(*, actor: Any, trajectory: Trajectory, reason: str) -> Trajectory:
             )
         ],
     )
-    return t
+    return t  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def answer_survey(*, actor: Any, trajectory: Trajectory, score: int, comment: str = "") -> Survey:
-    t = _locked(trajectory)
-    require(actor, "sign", t)
-    if t.phase != Phase.COMPLETED:
-        raise _not_now(t)
     if not 1 <= int(score) <= 5:
         raise ValidationError({"score": _("Give a score from 1 to 5.")})
-    if Survey.objects.filter(trajectory=t).exists():
-        raise ValidationError(_("You already answered the survey. Thank you!"))
-    survey = Survey.objects.create(trajectory=t, score=score, comment=comment, answered_by=actor)
-    dispatch(
+
+    def work(t: Trajectory) -> Survey:
+        return Survey.objects.create(trajectory=t, score=score, comment=comment, answered_by=actor)
+
+    _t, survey = fire(
+        trajectory,
+        "answer_survey",
         actor=actor,
-        action="trajectory.survey",
-        target=t,
-        company=t.company,
+        work=work,
         summary=gettext_lazy("Satisfaction: %(score)s/5") % {"score": score},
     )
-    return survey
+    return survey  # type: ignore[no-any-return]
 
 
 def partner_load(partner: Any) -> dict[str, int]:

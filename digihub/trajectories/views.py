@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digihub.accounts.roles import Role
-from digihub.audit.services import events_for
+from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
+from digihub.core.workflow import NotNow
+from digihub.funding.services import FundingRefused, guidance_split
 from digihub.network.models import KnowledgePartner
 from digihub.trajectories.policies import trajectory_condition
 
@@ -159,73 +161,87 @@ def sme_workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _trajectory(request, pk)
+def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[str, Any]:
     user = request.user
     quotes = visible(user, t.quotes.all()).prefetch_related("lines")  # type: ignore[attr-defined]
     current = next((q for q in quotes if q.status != QuoteStatus.SUPERSEDED), None)
     split = None
     if current is not None:
-        from digihub.funding.services import FundingRefused, guidance_split
-
         try:
             split = guidance_split(hub=t.hub, amount=current.total)
         except FundingRefused:
             split = None
-    return render(
-        request,
-        "trajectories/detail.html",
-        {
-            "t": t,
-            "quotes": quotes,
-            "current": current,
-            "split": split,
-            "spans": t.spans.select_related("actor"),
-            "sessions": t.sessions.all(),  # type: ignore[attr-defined]
-            "advice": getattr(t, "advice", None),
-            "survey": getattr(t, "survey", None),
-            "events": events_for(t)[:100],
-            "themes": t.themes.all(),
-            "may_steer": can(user, "steer", t),
-            "may_execute": can(user, "execute", t),
-            "may_sign": can(user, "sign", t),
-            # Each action form gets its own id prefix so labels stay unique on the page.
-            "sign_form": SignForm(
-                initial={"pdf_sha256": current.pdf_sha256 if current else ""}, auto_id="sign_%s"
-            ),
-            "copy_form": SignedCopyForm(auto_id="copy_%s"),
-            "session_form": SessionForm(auto_id="session_%s"),
-            "advice_form": AdviceForm(auto_id="advice_%s"),
-            "complete_form": CompleteForm(auto_id="complete_%s"),
-            "reason_form": ReasonForm(auto_id="stop_%s"),
-            "partner_form": PartnerForm(auto_id="partner_%s"),
-            "survey_form": SurveyForm(auto_id="survey_%s"),
-            "outcome_form": OutcomeForm(auto_id="outcome_%s"),
-            "Phase": Phase,
-            "QuoteStatus": QuoteStatus,
-            "sme_share": services.sme_share(t),
-        },
-    )
+    # Each action form gets its own id prefix so labels stay unique on the page; a form that
+    # was sent and refused comes back bound, with what was typed and the errors at its fields.
+    blank = {
+        "sign_form": lambda: SignForm(
+            initial={"pdf_sha256": current.pdf_sha256 if current else ""}
+        ),
+        "copy_form": SignedCopyForm,
+        "session_form": SessionForm,
+        "advice_form": AdviceForm,
+        "complete_form": CompleteForm,
+        "reason_form": ReasonForm,
+        "partner_form": PartnerForm,
+        "survey_form": SurveyForm,
+        "outcome_form": OutcomeForm,
+    }
+    forms: dict[str, Any] = {}
+    for name, make in blank.items():
+        form = bound.get(name) or make()
+        form.auto_id = f"{name.removesuffix('_form')}_%s"
+        forms[name] = form
+    return {
+        "t": t,
+        "quotes": quotes,
+        "current": current,
+        "split": split,
+        "spans": t.spans.select_related("actor"),
+        "sessions": t.sessions.all(),  # type: ignore[attr-defined]
+        "advice": getattr(t, "advice", None),
+        "survey": getattr(t, "survey", None),
+        "events": shown_events(user, t),
+        "internal": sees_internal(user),
+        "themes": t.themes.all(),
+        "may_steer": can(user, "steer", t),
+        "may_execute": can(user, "execute", t),
+        "may_sign": can(user, "sign", t),
+        "Phase": Phase,
+        "QuoteStatus": QuoteStatus,
+        "sme_share": services.sme_share(t),
+        **forms,
+    }
 
 
-def _post(request: HttpRequest, t: Trajectory, form: Any, run: Any, success: str) -> HttpResponse:
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _trajectory(request, pk)
+    return render(request, "trajectories/detail.html", _detail_context(request, t))
+
+
+def _post(
+    request: HttpRequest, t: Trajectory, form: Any, run: Any, success: str, form_name: str
+) -> HttpResponse:
+    """Run a step from a form: done -> back to the page; refused -> the page again, with the
+    form as typed and the reasons at its fields; not possible now -> back, saying why."""
     if form.is_valid():
         try:
             run(form.cleaned_data)
-        except ValidationError as exc:
+        except NotNow as exc:
             messages.error(request, " ".join(exc.messages))
+            return redirect("trajectories:detail", pk=t.pk)
+        except ValidationError as exc:
+            add_errors(form, exc)
         else:
             messages.success(request, success)
-    else:
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                for f, e in form.errors.items()
-            ),
-        )
-    return redirect("trajectories:detail", pk=t.pk)
+            return redirect("trajectories:detail", pk=t.pk)
+    t.refresh_from_db()
+    return render(
+        request,
+        "trajectories/detail.html",
+        _detail_context(request, t, **{form_name: form}),
+        status=400,
+    )
 
 
 @login_required
@@ -305,8 +321,6 @@ def quote_pdf(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
     if quote.pdf:
         data = quote.pdf.read()
     else:
-        from digihub.funding.services import guidance_split
-
         data = services.quote_pdf(quote, guidance_split(hub=t.hub, amount=quote.total))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{t.reference}-v{quote.number}.pdf"'
@@ -329,6 +343,7 @@ def quote_sign(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
             pdf_sha256=d["pdf_sha256"],
         ),
         _("Quote signed. Thank you! You find what you pay on your workspace."),
+        "sign_form",
     )
 
 
@@ -345,6 +360,7 @@ def quote_signed_copy(request: HttpRequest, pk: int, quote_pk: int) -> HttpRespo
             actor=request.user, quote=quote, upload=d["file"], signer_name=d["signer_name"]
         ),
         _("Signed copy recorded; funding committed."),
+        "copy_form",
     )
 
 
@@ -367,6 +383,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         SessionForm(request.POST),
         lambda d: services.plan_session(actor=request.user, trajectory=t, **d),
         _("Planned; the invitation was sent."),
+        "session_form",
     )
 
 
@@ -383,6 +400,7 @@ def session_outcome(request: HttpRequest, pk: int, session_pk: int) -> HttpRespo
             actor=request.user, session=session, outcome=d["outcome"]
         ),
         _("Outcome recorded."),
+        "outcome_form",
     )
 
 
@@ -426,6 +444,7 @@ def advice(request: HttpRequest, pk: int) -> HttpResponse:
             upload=d.get("file"),
         ),
         _("Advice delivered."),
+        "advice_form",
     )
 
 
@@ -450,6 +469,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, trajectory=t, final_cost=d["final_cost"], reason=d["reason"]
         ),
         _("Trajectory completed."),
+        "complete_form",
     )
 
 
@@ -463,6 +483,7 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
         ReasonForm(request.POST),
         lambda d: services.stop(actor=request.user, trajectory=t, reason=d["reason"]),
         _("Trajectory stopped."),
+        "reason_form",
     )
 
 
@@ -478,6 +499,7 @@ def change_partner(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, trajectory=t, partner=d["partner"], reason=d["reason"]
         ),
         _("Partner changed."),
+        "partner_form",
     )
 
 
@@ -493,4 +515,5 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, trajectory=t, score=d["score"], comment=d["comment"]
         ),
         _("Thank you for your answer."),
+        "survey_form",
     )

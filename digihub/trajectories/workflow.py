@@ -1,0 +1,172 @@
+"""The trajectory's workflow — the four phases the hubs report on, and stopping: one row per step.
+
+Read a row as: *step* may start from *from* and leads to *to*; *who* may take it; the
+*conditions* must hold; it writes *event*, which *audience* may read. ``digihub.core.workflow.fire``
+is the only way these steps happen (see ``services``). At the end: what this context does when
+a step of the question's workflow is taken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from digihub.accounts.roles import Role
+from digihub.core.access import ALLOW, Decision, deny
+from digihub.core.workflow import Audience, Step, Workflow, declare_event, on_step, register
+from digihub.intake.models import Question
+
+from .models import OPEN_PHASES, Advice, Phase, PhaseSpan, Survey, Trajectory
+from .services import open_trajectory
+
+STARTUP, QUOTE, EXECUTION, COMPLETED, STOPPED = (
+    Phase.STARTUP,
+    Phase.QUOTE,
+    Phase.EXECUTION,
+    Phase.COMPLETED,
+    Phase.STOPPED,
+)
+
+
+# Who ---------------------------------------------------------------------------------------
+def chamber(user: Any, t: Trajectory) -> Decision:
+    """the advisors of the trajectory's chamber, or a programme coordinator"""
+    if user.is_coordinator or (user.role == Role.ADVISOR and user.chamber_id == t.chamber_id):
+        return ALLOW
+    return deny(_("Only the advisors of the trajectory's chamber steer it."))
+
+
+def partner_staff(user: Any, t: Trajectory) -> Decision:
+    """the staff of the trajectory's knowledge partner"""
+    if user.role == Role.PARTNER and user.partner_id == t.partner_id:
+        return ALLOW
+    return deny(_("Only the staff of the trajectory's knowledge partner do this."))
+
+
+def the_sme(user: Any, t: Trajectory) -> Decision:
+    """the SME itself (a proven user of the company)"""
+    if user.role == Role.SME and user.company_id == t.company_id:
+        return ALLOW
+    return deny(_("Only the SME itself signs and answers the survey."))
+
+
+# Conditions --------------------------------------------------------------------------------
+def advice_delivered(t: Trajectory) -> Decision:
+    if Advice.objects.filter(trajectory=t).exists():
+        return ALLOW
+    return deny(_("Deliver the advice or action plan before completing the trajectory."))
+
+
+def survey_not_answered(t: Trajectory) -> Decision:
+    if Survey.objects.filter(trajectory=t).exists():
+        return deny(_("You already answered the survey. Thank you!"))
+    return ALLOW
+
+
+STEPS = (
+    # step               from                 to          who            event                         audience
+    Step(
+        "change_partner",
+        (STARTUP, QUOTE),
+        None,
+        chamber,
+        "trajectory.partner_changed",
+        Audience.SME,
+    ),
+    Step("save_quote", (STARTUP, QUOTE), QUOTE, partner_staff, "quote.saved", Audience.PARTNER),
+    Step("issue_quote", (QUOTE,), None, partner_staff, "quote.issued", Audience.SME),
+    Step("sign_online", (QUOTE,), EXECUTION, the_sme, "quote.signed", Audience.SME),
+    Step("sign_copy", (QUOTE,), EXECUTION, chamber, "quote.signed", Audience.SME),
+    Step("plan_session", (QUOTE, EXECUTION), None, partner_staff, "session.planned", Audience.SME),
+    Step(
+        "record_outcome",
+        (QUOTE, EXECUTION, COMPLETED),
+        None,
+        partner_staff,
+        "session.outcome",
+        Audience.SME,
+    ),
+    Step("deliver_advice", (EXECUTION,), None, partner_staff, "trajectory.advice", Audience.SME),
+    Step(
+        "complete",
+        (EXECUTION,),
+        COMPLETED,
+        partner_staff,
+        "trajectory.completed",
+        Audience.SME,
+        (advice_delivered,),
+    ),
+    Step("stop", OPEN_PHASES, STOPPED, chamber, "trajectory.stopped", Audience.SME),
+    Step(
+        "answer_survey",
+        (COMPLETED,),
+        None,
+        the_sme,
+        "trajectory.survey",
+        Audience.SME,
+        (survey_not_answered,),
+    ),
+)
+
+declare_event("trajectory.opened", Audience.SME)
+
+
+def _lock(t: Trajectory) -> Trajectory:
+    return (
+        Trajectory.objects.select_for_update(of=("self",))
+        .select_related("company", "hub", "partner", "advisor", "chamber", "question")
+        .get(pk=t.pk)
+    )
+
+
+def _not_now(t: Trajectory) -> str:
+    return _("Not possible in the current phase (%(phase)s).") % {
+        "phase": t.get_phase_display().lower()
+    }
+
+
+def _history(t: Trajectory, before: str, after: str, actor: Any, reason: str, at: Any) -> None:
+    """Close the current phase period and open the next: the phase on any past date follows."""
+    PhaseSpan.objects.filter(trajectory=t, left_at__isnull=True).update(left_at=at)
+    PhaseSpan.objects.create(
+        trajectory=t,
+        phase=after,
+        entered_at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+    )
+    t.phase_changed_at = at
+
+
+TRAJECTORY = register(
+    Workflow(
+        model=Trajectory,
+        field="phase",
+        steps=STEPS,
+        lock=_lock,
+        not_now=_not_now,
+        history=_history,
+    )
+)
+
+
+# When the question's workflow moves ---------------------------------------------------------
+@on_step(Question, "decide_trajectory")
+@on_step(Question, "approve")
+def open_for_decision(question: Question, actor: Any, reason: str) -> None:
+    """A decision for a trajectory (directly, or once the agency approved it) opens one."""
+    open_trajectory(
+        actor=question.advisor or actor,
+        question=question,
+        partner=question.chosen_partner,
+        reason=question.decision_reason,
+    )
+
+
+@on_step(Question, "hand_over")
+def move_along(question: Question, actor: Any, reason: str) -> None:
+    """The open trajectories of a handed-over question follow, so the SME keeps one advisor."""
+    Trajectory.objects.filter(question=question, phase__in=OPEN_PHASES).update(
+        advisor=question.advisor
+    )
