@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from digihub.api.types import DbId
+from digihub.api.types import DbId, InputSchema
 from digihub.core.access import get_visible_or_404, require, visible
 
 from . import services
@@ -17,7 +17,7 @@ from .policies import can_create_company
 router = Router(tags=["companies"])
 
 
-class CompanyIn(Schema):
+class CompanyIn(InputSchema):
     enterprise_number: str = Field(..., max_length=20)
     name: str = Field(..., min_length=1, max_length=200)
     legal_form: str = "BV"
@@ -32,7 +32,7 @@ class CompanyIn(Schema):
     website: str = Field("", max_length=200)
 
 
-class CompanyPatch(Schema):
+class CompanyPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     legal_form: str | None = None
     nace_main: str | None = Field(None, max_length=7)
@@ -68,7 +68,7 @@ class CompanyOut(Schema):
     created_at: datetime
 
 
-class CompanyFilters(Schema):
+class CompanyFilters(InputSchema):
     q: str | None = None
     province: DbId | None = None
     size_class: str | None = None

@@ -6,14 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from digihub.core.forms import add_errors
+from digihub.core.forms import SafeTextModelForm, add_errors
 from digihub.network.models import Theme
 
 from .models import Company, Contact
 from .services import COMPANY_FIELDS, _apply
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(SafeTextModelForm):
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(),
         required=False,
@@ -56,7 +56,7 @@ class CompanyForm(forms.ModelForm):
             add_errors(self, exc)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(SafeTextModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "email", "phone", "function", "consent_at"]

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+from .validators import multi_line_text, single_line_text
 
 
 def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -11,3 +15,29 @@ def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def check_text_fields(form: forms.BaseForm) -> None:
+    """Every text field of the form refuses control, bidi and zero-width characters; a text
+    area (multi-line) keeps tabs and line breaks. The error shows at the field, with what the
+    user typed still in it."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            multiline = isinstance(field.widget, forms.Textarea)
+            field.validators.append(multi_line_text if multiline else single_line_text)
+
+
+class SafeTextForm(forms.Form):
+    """The base of every form: see ``check_text_fields``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_text_fields(self)
+
+
+class SafeTextModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The base of every model form: see ``check_text_fields``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_text_fields(self)

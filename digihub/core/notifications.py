@@ -13,12 +13,12 @@ from functools import partial
 from typing import Any
 
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from digihub.audit.models import AuditEvent
 from digihub.audit.services import record_event
 
+from .outbound import plain_text_email
 from .tasks import send_email
 
 
@@ -26,7 +26,7 @@ from .tasks import send_email
 class Email:
     to: list[str]
     subject: Any  # a lazy translation; rendered in ``language``
-    template: str  # a plain-text template
+    template: str  # a plain-text template, rendered without HTML escaping
     context: dict[str, Any] = field(default_factory=dict)
     language: str = "nl"
 
@@ -57,6 +57,6 @@ def dispatch(
             continue
         with translation.override(email.language):
             subject = str(email.subject)
-            body = render_to_string(email.template, {"target": target, **email.context})
+            body = plain_text_email(email.template, {"target": target, **email.context})
         transaction.on_commit(partial(send_email.enqueue, subject, body, recipients))
     return event

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from digihub.api.types import DbId
+from digihub.api.types import DbId, InputSchema
 from digihub.core.access import get_visible_or_404, require, visible
 from digihub.network.models import Hub
 
@@ -66,7 +66,7 @@ class PaymentOut(Schema):
     paid_at: dt.datetime | None
 
 
-class SplitIn(Schema):
+class SplitIn(InputSchema):
     hub_id: DbId
     amount: Decimal = Field(..., ge=0, le=10**9, max_digits=14, decimal_places=2)
 
@@ -86,12 +86,12 @@ class SplitOut(Schema):
     lines: list[SplitLineOut]
 
 
-class BudgetIn(Schema):
+class BudgetIn(InputSchema):
     amount: Decimal = Field(..., max_digits=14, decimal_places=2)
     reason: str = Field(..., min_length=1, max_length=300)
 
 
-class EntryFilters(Schema):
+class EntryFilters(InputSchema):
     programme: DbId | None = None
     hub: DbId | None = None
     kind: str | None = None

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.forms import SafeTextForm
 from digihub.network.models import Hub
 
 from .models import EntryKind, FundingSource, Programme
 
 
-class LedgerFilter(forms.Form):
+class LedgerFilter(SafeTextForm):
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.all(), required=False, label=_("Programme")
     )
@@ -31,7 +32,7 @@ class LedgerFilter(forms.Form):
     )
 
 
-class AmountForm(forms.Form):
+class AmountForm(SafeTextForm):
     amount = forms.DecimalField(
         label=_("Amount (EUR)"), max_digits=14, decimal_places=2, min_value=0
     )

@@ -10,7 +10,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from digihub.accounts.models import User
-from digihub.api.types import DbId
+from digihub.api.types import DbId, InputSchema
 from digihub.audit.services import events_for
 from digihub.core.access import get_visible_or_404, visible
 from digihub.core.uploads import serve
@@ -57,7 +57,7 @@ class QuestionOut(Schema):
         return obj.validation_comment if sees_internal(context["request"].user) else ""
 
 
-class QuestionIn(Schema):
+class QuestionIn(InputSchema):
     enterprise_number: str = Field(..., max_length=20)
     company_name: str = Field(..., min_length=1, max_length=200)
     postcode: str = Field(..., max_length=6)
@@ -77,7 +77,7 @@ class QuestionIn(Schema):
     )
 
 
-class ConversationIn(Schema):
+class ConversationIn(InputSchema):
     kind: str = Field(ContactKind.EXPLORATORY, pattern="^(exploratory|follow_up)$")
     held_on: dt.date
     participants: str = Field(..., min_length=1, max_length=300)
@@ -87,27 +87,27 @@ class ConversationIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class TrajectoryDecisionIn(Schema):
+class TrajectoryDecisionIn(InputSchema):
     partner_id: DbId
     reason: str = Field(..., min_length=1, max_length=2000)
     ask_validation: bool = False
 
 
-class RouteDecisionIn(Schema):
+class RouteDecisionIn(InputSchema):
     route: str = Field(..., max_length=20)
     reason: str = Field(..., min_length=1, max_length=2000)
     commercial_partner_id: DbId | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     comment: str = Field("", max_length=2000)
 
 
-class QuestionFilters(Schema):
+class QuestionFilters(InputSchema):
     status: str | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10**9)
@@ -291,7 +291,7 @@ def reject(request: HttpRequest, question_id: DbId, payload: CommentIn) -> objec
     )
 
 
-class WaitingIn(Schema):
+class WaitingIn(InputSchema):
     waiting: bool
     reason: str = Field("", max_length=2000)
 
@@ -315,7 +315,7 @@ def waiting(request: HttpRequest, question_id: DbId, payload: WaitingIn) -> obje
     return services.resume_question(actor=request.user, question=question, reason=payload.reason)
 
 
-class HandOverIn(Schema):
+class HandOverIn(InputSchema):
     advisor_id: DbId
     reason: str = Field(..., min_length=1, max_length=2000)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digihub.companies.validators import normalise_enterprise_number
+from digihub.core.forms import SafeTextForm
 from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
 from digihub.network.routing import parse_postcode
@@ -16,7 +17,7 @@ from digihub.network.routing import parse_postcode
 from .models import ContactKind, Route
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SafeTextForm):
     enterprise_number = forms.CharField(
         label=_("Enterprise number"),
         max_length=20,
@@ -142,7 +143,7 @@ class AdvisorQuestionForm(QuestionForm):
     )
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(SafeTextForm):
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices)
     held_on = forms.DateField(
         label=_("Date"),
@@ -167,7 +168,7 @@ class ConversationForm(forms.Form):
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
 
-class TrajectoryDecisionForm(forms.Form):
+class TrajectoryDecisionForm(SafeTextForm):
     partner = forms.ModelChoiceField(
         queryset=KnowledgePartner.objects.filter(active=True),
         label=_("Knowledge partner"),
@@ -198,7 +199,7 @@ class TrajectoryDecisionForm(forms.Form):
             ]
 
 
-class RouteDecisionForm(forms.Form):
+class RouteDecisionForm(SafeTextForm):
     route = forms.ChoiceField(
         label=_("Route taken"), choices=Route.choices, widget=forms.RadioSelect
     )
@@ -213,7 +214,7 @@ class RouteDecisionForm(forms.Form):
     )
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(SafeTextForm):
     advisor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label=_("Hand over to"),
@@ -229,13 +230,13 @@ class HandOverForm(forms.Form):
         self.fields["advisor"].queryset = advisors_for_handover(question)  # type: ignore[attr-defined]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SafeTextForm):
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
-class ValidationForm(forms.Form):
+class ValidationForm(SafeTextForm):
     comment = forms.CharField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -244,7 +245,7 @@ class ValidationForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(SafeTextForm):
     file = forms.FileField(label=_("File"))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from digihub.api.types import DbId
+from digihub.api.types import DbId, InputSchema
 
 from .access import readable
 from .figures import ReportFilters, compute_figures
@@ -16,7 +16,7 @@ from .forecast import forecast
 router = Router(tags=["reporting"])
 
 
-class FigureQuery(Schema):
+class FigureQuery(InputSchema):
     on: dt.date | None = None
     start: dt.date | None = None
     end: dt.date | None = None

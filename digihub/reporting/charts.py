@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from digihub.core.outbound import xml_text
 from digihub.trajectories.models import Phase, Trajectory
 from digihub.trajectories.selectors import phase_counts_on
 
@@ -37,6 +38,14 @@ def _config(chart: Any) -> Any:
 
 
 def _render(chart: Any) -> bytes:
+    # An SVG is XML: a label with a character XML forbids (a control character in a partner's
+    # name) makes pygal raise, for every reader of the report and its PDF.
+    if chart.config.title:
+        chart.config.title = xml_text(chart.config.title)
+    chart.x_labels = [xml_text(label) for label in chart.x_labels or []]
+    for _values, options in chart.raw_series:
+        if options.get("title"):
+            options["title"] = xml_text(options["title"])
     return chart.render()  # type: ignore[no-any-return]
 
 

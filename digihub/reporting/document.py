@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from digihub.companies.sme import SizeClass
 from digihub.core.formatting import date as fmt_date
 from digihub.core.formatting import eur, number, percent
+from digihub.core.outbound import spreadsheet_cell, xml_text
 from digihub.funding.models import Programme, ProjectKind
 from digihub.intake.models import Route
 from digihub.trajectories.models import Phase
@@ -351,15 +353,33 @@ def build_sections(
             ],
         )
     )
-    return sections
+    return [_xml_safe(section) for section in sections]
+
+
+def _xml_safe(section: Section) -> Section:
+    """The answer goes into XML documents (the PDF through HTML, Word): names and other text
+    typed by users lose the characters XML forbids, in every rendering at once."""
+    return Section(
+        xml_text(section.title),
+        xml_text(section.question),
+        [xml_text(paragraph) for paragraph in section.paragraphs],
+        [
+            Table(
+                xml_text(table.caption),
+                [xml_text(header) for header in table.headers],
+                [[xml_text(cell) for cell in row] for row in table.rows],
+            )
+            for table in section.tables
+        ],
+    )
 
 
 def to_docx(title: str, sections: list[Section]) -> bytes:
     from docx import Document
 
     document = Document()
-    document.add_heading(title, level=0)
-    for section in sections:
+    document.add_heading(xml_text(title), level=0)
+    for section in map(_xml_safe, sections):
         if section.title:
             document.add_heading(section.title, level=1)
         if section.question:
@@ -377,10 +397,16 @@ def to_docx(title: str, sections: list[Section]) -> bytes:
             for row in table.rows:
                 cells = grid.add_row().cells
                 for cell, value in zip(cells, row, strict=True):
-                    cell.text = str(value)
+                    cell.text = value
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Every cell of the workbook is written here, through the one rule for spreadsheet cells:
+    a name such as ``=HYPERLINK(…)`` is shown as text, never evaluated."""
+    sheet.append([spreadsheet_cell(value) for value in values])
 
 
 def to_xlsx(figures: Figures, sections: list[Section]) -> bytes:
@@ -390,18 +416,18 @@ def to_xlsx(figures: Figures, sections: list[Section]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Figures")[:31]
-    sheet.append([_("Figure"), _("Value")])
+    _append(sheet, [_("Figure"), _("Value")])
     for key, value in sorted(figures.reach.items()):
-        sheet.append([key, value])
+        _append(sheet, [key, value])
     for code, count in figures.phases.items():
-        sheet.append([f"phase_{code}", count])
-    sheet.append(["started_in_period", figures.started])
-    sheet.append(["completed_in_period", figures.completed])
-    sheet.append(["sme_requested", figures.sme_requested])
-    sheet.append(["sme_paid", figures.sme_paid])
+        _append(sheet, [f"phase_{code}", count])
+    _append(sheet, ["started_in_period", figures.started])
+    _append(sheet, ["completed_in_period", figures.completed])
+    _append(sheet, ["sme_requested", figures.sme_requested])
+    _append(sheet, ["sme_paid", figures.sme_paid])
     for lead in figures.lead_times:
-        sheet.append([f"{lead.label}_median_days", lead.median])
-        sheet.append([f"{lead.label}_p90_days", lead.p90])
+        _append(sheet, [f"{lead.label}_median_days", lead.median])
+        _append(sheet, [f"{lead.label}_p90_days", lead.p90])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for section in sections:
@@ -409,15 +435,15 @@ def to_xlsx(figures: Figures, sections: list[Section]) -> bytes:
             if not table.rows:
                 continue
             ws = book.create_sheet(table.caption[:31].replace("/", "-").replace(":", ""))
-            ws.append(table.headers)
+            _append(ws, table.headers)
             for cell in ws[1]:
                 cell.font = Font(bold=True)
             for row in table.rows:
-                ws.append(row)
+                _append(ws, row)
     funding = book.create_sheet(_("Funding")[:31])
-    funding.append([_("Type"), _("Source"), _("Committed"), _("Spent")])
+    _append(funding, [_("Type"), _("Source"), _("Committed"), _("Spent")])
     for entry in figures.funding:
-        funding.append([entry["type"], entry["source"], entry["committed"], entry["spent"]])
+        _append(funding, [entry["type"], entry["source"], entry["committed"], entry["spent"]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

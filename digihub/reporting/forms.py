@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.forms import SafeTextForm
 from digihub.core.widgets import FastSelect, searchable_partner_select
 from digihub.network.models import Chamber, Hub, KnowledgePartner, Province, Theme
 
 from .figures import ReportFilters
 
 
-class ReportForm(forms.Form):
+class ReportForm(SafeTextForm):
     on = forms.DateField(
         label=_("Reference date"),
         required=False,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from digihub.api.types import DbId
+from digihub.api.types import DbId, InputSchema
 from digihub.core.access import get_visible_or_404, visible
 from digihub.network.models import KnowledgePartner
 
@@ -36,13 +36,13 @@ class TrajectoryOut(Schema):
     stop_reason: str
 
 
-class LineIn(Schema):
+class LineIn(InputSchema):
     description: str = Field(..., min_length=1, max_length=300)
     days: Decimal = Field(..., max_digits=6, decimal_places=2)
     day_rate: Decimal = Field(..., max_digits=10, decimal_places=2)
 
 
-class QuoteIn(Schema):
+class QuoteIn(InputSchema):
     scope: str = Field(..., min_length=1, max_length=5000)
     methodology: str = Field("", max_length=5000)
     valid_until: dt.date
@@ -75,12 +75,12 @@ class QuoteOut(Schema):
         return [dict(row) for row in obj.lines.values("description", "days", "day_rate", "amount")]
 
 
-class SignIn(Schema):
+class SignIn(InputSchema):
     signer_name: str = Field(..., min_length=1, max_length=200)
     pdf_sha256: str = Field(..., max_length=64)
 
 
-class SessionIn(Schema):
+class SessionIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     kind: str = Field("session", pattern="^(session|test_day)$")
     starts_at: dt.datetime
@@ -102,32 +102,32 @@ class SessionOut(Schema):
     location: str
 
 
-class AdviceIn(Schema):
+class AdviceIn(InputSchema):
     kind: str = Field("action_plan", pattern="^(action_plan|report)$")
     delivered_on: dt.date
     summary: str = Field(..., min_length=1, max_length=20000)
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     final_cost: Decimal = Field(..., ge=0, le=10**9, max_digits=14, decimal_places=2)
     reason: str = Field("", max_length=300)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class PartnerIn(Schema):
+class PartnerIn(InputSchema):
     partner_id: DbId
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class SurveyIn(Schema):
+class SurveyIn(InputSchema):
     score: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=2000)
 
 
-class Filters(Schema):
+class Filters(InputSchema):
     phase: str | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10**9)

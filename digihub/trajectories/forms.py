@@ -7,13 +7,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.forms import SafeTextForm
 from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import KnowledgePartner
 
 from .models import AdviceKind, Phase, Place, SessionKind
 
 
-class QuoteForm(forms.Form):
+class QuoteForm(SafeTextForm):
     scope = forms.CharField(
         label=_("Scope of the technical analysis"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -33,7 +34,7 @@ class QuoteForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class QuoteLineForm(forms.Form):
+class QuoteLineForm(SafeTextForm):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     days = forms.DecimalField(
         label=_("Days"), max_digits=6, decimal_places=2, required=False, min_value=0
@@ -55,7 +56,7 @@ def line_dicts(formset: Any) -> list[dict[str, Any]]:
     ]
 
 
-class SignForm(forms.Form):
+class SignForm(SafeTextForm):
     signer_name = forms.CharField(label=_("Your full name"), max_length=200)
     pdf_sha256 = forms.CharField(widget=forms.HiddenInput)
     agree = forms.BooleanField(
@@ -63,12 +64,12 @@ class SignForm(forms.Form):
     )
 
 
-class SignedCopyForm(forms.Form):
+class SignedCopyForm(SafeTextForm):
     signer_name = forms.CharField(label=_("Signed by"), max_length=200)
     file = forms.FileField(label=_("Signed copy (PDF)"))
 
 
-class SessionForm(forms.Form):
+class SessionForm(SafeTextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(
@@ -87,11 +88,11 @@ class SessionForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(SafeTextForm):
     outcome = forms.CharField(label=_("Outcome notes"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AdviceForm(forms.Form):
+class AdviceForm(SafeTextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=AdviceKind.choices)
     delivered_on = forms.DateField(
         label=_("Delivered on"),
@@ -104,7 +105,7 @@ class AdviceForm(forms.Form):
     file = forms.FileField(label=_("Report (PDF or Word, optional)"), required=False)
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(SafeTextForm):
     final_cost = forms.DecimalField(
         label=_("Final eligible cost (EUR, excl. VAT)"),
         max_digits=14,
@@ -114,13 +115,13 @@ class CompleteForm(forms.Form):
     reason = forms.CharField(label=_("Remarks"), max_length=300, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SafeTextForm):
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(SafeTextForm):
     partner = forms.ModelChoiceField(
         queryset=KnowledgePartner.objects.filter(active=True),
         label=_("New knowledge partner"),
@@ -131,7 +132,7 @@ class PartnerForm(forms.Form):
     )
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(SafeTextForm):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you? (1 = not at all, 5 = very)"),
         coerce=int,
@@ -146,7 +147,7 @@ class SurveyForm(forms.Form):
     )
 
 
-class TrajectoryFilter(forms.Form):
+class TrajectoryFilter(SafeTextForm):
     phase = forms.ChoiceField(
         label=_("Phase"), choices=[("", _("All phases")), *Phase.choices], required=False
     )
