@@ -278,7 +278,7 @@ class TestLedger:
             )
         with pytest.raises(ValidationError, match="100"):
             services.set_rates(
-                actor=None,
+                actor=people.coordinator,
                 project_type=budget.project_type,
                 rates={
                     "efro": Decimal("0.5"),
@@ -294,7 +294,9 @@ class TestLedger:
             document=people.company_x,
         )
         with pytest.raises(ValidationError, match="already committed"):
-            services.set_budget(actor=None, budget=budget, amount=Decimal("5000"), reason="cut")
+            services.set_budget(
+                actor=people.coordinator, budget=budget, amount=Decimal("5000"), reason="cut"
+            )
         assert ProjectType.objects.get(pk=budget.project_type_id).rates.get(
             source__code="efro"
         ).rate == Decimal("0.4")

@@ -1,4 +1,7 @@
-from django.apps import AppConfig
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +16,11 @@ class FundingConfig(AppConfig):
 
         from . import policies  # noqa: F401
 
+        # A budget with bookings, or a document money is booked on (a signed quote), is never
+        # deleted: not from the admin, not by a cascade, not from a shell or a command.
+        for model in (self.get_model("HubBudget"), apps.get_model("trajectories", "Quote")):
+            pre_delete.connect(_refuse_deletion, sender=model, dispatch_uid=f"funding-{model}")
+
         add_nav(
             _("Budgets"),
             "funding:dashboard",
@@ -20,3 +28,9 @@ class FundingConfig(AppConfig):
             order=50,
         )
         add_nav(_("Payments"), "funding:payments", [Role.SME], order=55)
+
+
+def _refuse_deletion(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .services import guard_deletion
+
+    guard_deletion(instance)

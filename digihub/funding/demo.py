@@ -122,10 +122,11 @@ def build() -> None:
                 defaults={"name_nl": nl, "name_en": en, "kind": kind},
             )
             for code, rate in rates.items():
-                SourceRate.objects.update_or_create(
+                SourceRate.history.update_or_create(
                     project_type=project_type,
                     source=sources[code],
-                    defaults={"rate": Decimal(rate)},
+                    version=project_type.rate_version,
+                    defaults={"rate": Decimal(rate), "valid_from": programme.start},
                 )
             for hub in hubs:
                 HubBudget.objects.get_or_create(

@@ -102,6 +102,12 @@ class ProjectType(BilingualName):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="project_types")
     number = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=10, choices=ProjectKind.choices)
+    rate_version = models.PositiveIntegerField(
+        _("rate version"),
+        default=1,
+        editable=False,
+        help_text=_("The version of the rates per source that new commitments use."),
+    )
     sources: models.ManyToManyField[FundingSource, SourceRate] = models.ManyToManyField(
         FundingSource, through="SourceRate", related_name="project_types"
     )
@@ -117,24 +123,50 @@ class ProjectType(BilingualName):
         ]
 
 
+class CurrentRates(models.Manager["SourceRate"]):
+    """The rates of each project type's current version (``project_type.rates``)."""
+
+    def get_queryset(self) -> models.QuerySet[SourceRate]:
+        return super().get_queryset().filter(version=F("project_type__rate_version"))
+
+
 class SourceRate(models.Model):
+    """One source's share of a project type, in one version of its rates.
+
+    Rates never change in place: ``funding.services.set_rates`` adds a new version (checked to add
+    up to 100 %) and makes it current. A commitment records the version it was split with, and its
+    releases and expenditure are split with the same version, so that nothing committed under
+    older rates is ever released or spent at other ones. ``objects`` (and ``project_type.rates``)
+    give the current version, ``history`` every version.
+    """
+
     project_type = models.ForeignKey(ProjectType, on_delete=models.CASCADE, related_name="rates")
     source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="rates")
     rate = models.DecimalField(_("rate"), max_digits=7, decimal_places=6)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+
+    history = models.Manager()
+    objects = CurrentRates()
 
     class Meta:
         ordering = ["source__order"]
         verbose_name = _("rate per source")
         verbose_name_plural = _("rates per source")
+        default_manager_name = "objects"
+        base_manager_name = "history"
         constraints = [
-            models.UniqueConstraint(fields=["project_type", "source"], name="rate_source_unique"),
+            models.UniqueConstraint(
+                fields=["project_type", "version", "source"], name="rate_source_version_unique"
+            ),
             models.CheckConstraint(
                 name="rate_between_0_and_1", condition=Q(rate__gte=0, rate__lte=1)
             ),
+            models.CheckConstraint(name="rate_version_positive", condition=Q(version__gte=1)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.project_type} {self.source}: {self.rate}"
+        return f"{self.project_type} {self.source}: {self.rate} (v{self.version})"
 
 
 class HubBudget(models.Model):
@@ -194,6 +226,11 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(_("why"), max_length=300)
+    rate_version = models.PositiveIntegerField(
+        _("rate version"),
+        default=1,
+        help_text=_("The version of the project type's rates this booking was split with."),
+    )
 
     class Meta:
         ordering = ["-booked_on", "-id"]

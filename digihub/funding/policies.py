@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from digihub.accounts.roles import Role
+from digihub.companies.models import Company
 from digihub.core.access import ALLOW, Decision, deny, rule_for, scope_for
 
 from .models import (
@@ -20,7 +22,15 @@ from .models import (
 
 
 def sees_budgets(user: Any) -> bool:
-    return user.is_network_wide or user.role == Role.ADVISOR
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_network_wide or user.role == Role.ADVISOR
+    )
+
+
+def require_budget_reader(user: Any) -> None:
+    """Budgets, the ledger and the reconciliation: pages and API ask this one question."""
+    if not sees_budgets(user):
+        raise PermissionDenied(_("Budgets are for chambers, the funding agency and coordinators."))
 
 
 def _reference(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -86,3 +96,13 @@ def can_mark_paid(user: Any, request: PaymentRequest) -> Decision:
     ):
         return ALLOW
     return deny(_("Payments are confirmed by the chamber or a coordinator."))
+
+
+@rule_for(Company, "de_minimis")
+def can_read_de_minimis(user: Any, company: Company) -> Decision:
+    """The state-aid statement of a company: budget readers, and the company's own SME users."""
+    if sees_budgets(user):
+        return ALLOW
+    if user.role == Role.SME and user.company_id == company.pk:
+        return ALLOW
+    return deny(_("Only the company itself and budget holders see its state aid."))

@@ -3,13 +3,24 @@
 Every booking locks the hub budget row it books against (an UPDATE of its version column first,
 which takes the row lock on PostgreSQL and the write lock on SQLite), re-reads the balances and
 only then writes, so two commitments at the same moment cannot both pass when only one fits.
+
+Public entry points (``set_budget``, ``set_rates``, ``declare_operational_cost``, ``mark_paid``)
+check the actor's permission themselves with ``digihub.core.access.require``, whichever page, API
+call, admin action or command calls them. The bookings of a trajectory (``commit_quote``,
+``release_commitment``, ``declare_expenditure``) are steps inside a trajectory transition, whose
+service has already checked who acts; they are not offered to pages or the API directly.
+
+Every amount lies between zero and ``MAX_AMOUNT`` (what a money column holds). A commitment is
+split at the current version of its project type's rates and records that version; its releases
+and expenditure are split at the same version and never take more from a source than the
+document still holds there, so committed − released − spent is never negative per source.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,11 +32,14 @@ from django.utils.translation import gettext as _
 from stdnum.be import ogm_vcs
 
 from digihub.audit.services import record_event
+from digihub.core.access import require
+from digihub.core.formatting import date as format_date
 from digihub.core.formatting import eur
-from digihub.core.money import ZERO, cents
+from digihub.core.money import MAX_AMOUNT, ZERO, cents
 
 from .models import (
     EntryKind,
+    FundingSource,
     HubBudget,
     LedgerEntry,
     PaymentRequest,
@@ -57,6 +71,7 @@ class Split:
     lines: tuple[SplitLine, ...]
     subsidy: Decimal
     private: Decimal
+    rate_version: int = 1
 
 
 @dataclass(frozen=True)
@@ -66,15 +81,42 @@ class Commitment:
     entries: tuple[LedgerEntry, ...]
 
 
-def _rates(project_type: ProjectType) -> list[SourceRate]:
-    return list(
-        project_type.rates.select_related("source").order_by("source__order", "source__code")
+RATE_PLACES = Decimal("0.000001")  # SourceRate.rate: 6 decimal places
+
+
+def _rates(project_type: ProjectType, version: int | None = None) -> list[SourceRate]:
+    """The rates of one version (default: the current one), in the order of the sources."""
+    qs = (
+        SourceRate.history.filter(project_type=project_type, version=version)
+        if version is not None
+        else project_type.rates.all()
     )
+    return list(qs.select_related("source").order_by("source__order", "source__code"))
+
+
+def money(value: Any, field: str = "amount") -> Decimal:
+    """An amount as Decimal euro cents, refused when it is not a number or does not fit a column."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValidationError({field: _("Enter an amount in euro.")}, code="invalid")
+    amount = cents(amount)
+    if amount > MAX_AMOUNT:
+        raise ValidationError(
+            {field: _("An amount is at most %(max)s.") % {"max": eur(MAX_AMOUNT)}}, code="max"
+        )
+    return amount
 
 
 def validate_rates(rates: list[Decimal]) -> None:
+    if any(not Decimal(rate).is_finite() for rate in rates):
+        raise ValidationError(_("Every rate lies between 0 % and 100 %."))
     if any(rate < 0 or rate > 1 for rate in rates):
         raise ValidationError(_("Every rate lies between 0 % and 100 %."))
+    if any(Decimal(rate) != Decimal(rate).quantize(RATE_PLACES) for rate in rates):
+        raise ValidationError(_("A rate has at most four decimals after the percent sign."))
     if sum(rates, Decimal(0)) != Decimal(1):
         raise ValidationError(
             _("The rates of a project type must add up to 100 %%; these add up to %(sum)s %%.")
@@ -82,18 +124,31 @@ def validate_rates(rates: list[Decimal]) -> None:
         )
 
 
-def split_amount(project_type: ProjectType, amount: Decimal) -> Split:
+def split_amount(
+    project_type: ProjectType, amount: Decimal, *, version: int | None = None
+) -> Split:
+    """Split an amount over the sources at one version of the rates (default: the current one)."""
     if amount is None or Decimal(amount) < 0:
         raise ValidationError(_("An amount cannot be negative."))
-    rates = _rates(project_type)
+    rates = _rates(project_type, version)
     validate_rates([r.rate for r in rates])
     parts = split_cents(Decimal(amount), [r.rate for r in rates])
+    return _split_of(
+        cents(amount),
+        [(r.source, r.rate, part) for r, part in zip(rates, parts, strict=True)],
+        rates[0].version,
+    )
+
+
+def _split_of(
+    total: Decimal, parts: list[tuple[FundingSource, Decimal, Decimal]], version: int
+) -> Split:
     lines = tuple(
-        SplitLine(r.source.code, r.source.name, r.rate, part, r.source.is_subsidy)
-        for r, part in zip(rates, parts, strict=True)
+        SplitLine(source.code, source.name, rate, part, source.is_subsidy)
+        for source, rate, part in parts
     )
     subsidy = sum((line.amount for line in lines if line.is_subsidy), ZERO)
-    return Split(cents(amount), lines, subsidy, cents(amount) - subsidy)
+    return Split(total, lines, subsidy, total - subsidy, version)
 
 
 def guidance_budget(*, hub: Any, on: dt.date | None = None) -> HubBudget:
@@ -284,7 +339,9 @@ def _book(
 ) -> tuple[LedgerEntry, ...]:
     ref = _document_ref(document)
     entries = []
-    sources = {r.source.code: r.source for r in _rates(budget.project_type)}
+    sources = FundingSource.objects.in_bulk(
+        [line.source_code for line in split.lines], field_name="code"
+    )
     for line in split.lines:
         if line.amount <= 0:
             continue
@@ -299,6 +356,7 @@ def _book(
             booked_on=day,
             actor=actor if getattr(actor, "pk", None) else None,
             reason=reason[:300] or kind,
+            rate_version=split.rate_version,
             **ref,
         )
         entry.save()
@@ -316,6 +374,22 @@ def _next_communication() -> str:
         base += 1
 
 
+def _check_period(programme: Programme, day: dt.date) -> None:
+    if not programme.start <= day <= programme.end:
+        raise FundingRefused(
+            _(
+                "%(programme)s runs from %(start)s to %(end)s; nothing can be booked on it on %(day)s."
+            )
+            % {
+                "programme": programme,
+                "start": format_date(programme.start),
+                "end": format_date(programme.end),
+                "day": format_date(day),
+            },
+            code="period",
+        )
+
+
 @transaction.atomic
 def book_commitment(
     *,
@@ -328,10 +402,13 @@ def book_commitment(
     on: dt.date | None = None,
     payment_request: bool = True,
 ) -> Commitment:
-    if Decimal(amount) <= 0:
+    """Internal: commit an amount on a budget (called by ``commit_quote`` and operational costs)."""
+    amount = money(amount)
+    if amount <= 0:
         raise ValidationError({"amount": _("A commitment is a positive amount.")})
     day = on or timezone.localdate()
     locked = _lock(budget)
+    _check_period(locked.programme, day)
     split = split_amount(locked.project_type, amount)
     _check_fits(locked, split, company, day)
     entries = _book(
@@ -370,7 +447,11 @@ def book_commitment(
         summary=_("%(amount)s committed on %(budget)s")
         % {"amount": eur(split.total), "budget": locked},
         reason=reason,
-        data={"subsidy": str(split.subsidy), "document": str(document) if document else ""},
+        data={
+            "subsidy": str(split.subsidy),
+            "document": str(document) if document else "",
+            "rate_version": split.rate_version,
+        },
     )
     return Commitment(split, request, entries)
 
@@ -385,6 +466,7 @@ def commit_quote(
     reason: str = "",
     on: dt.date | None = None,
 ) -> Commitment:
+    """Internal: a step of signing a quote; the trajectory service has checked who signs."""
     budget = guidance_budget(hub=hub, on=on)
     return book_commitment(
         actor=actor,
@@ -397,10 +479,11 @@ def commit_quote(
     )
 
 
-def _budget_of(document: models.Model) -> tuple[HubBudget, Any]:
+def _budget_of(document: models.Model) -> tuple[HubBudget, Any, int]:
     entry = (
         LedgerEntry.objects.filter(kind=EntryKind.COMMIT, **_document_filter(document))
         .select_related("company")
+        .order_by("id")
         .first()
     )
     if entry is None:
@@ -408,17 +491,75 @@ def _budget_of(document: models.Model) -> tuple[HubBudget, Any]:
     budget = HubBudget.objects.get(
         programme=entry.programme_id, hub=entry.hub_id, project_type=entry.project_type_id
     )
-    return budget, entry.company
+    return budget, entry.company, entry.rate_version
+
+
+def document_balance(document: models.Model) -> dict[str, Decimal]:
+    """What is committed for a document and neither released nor spent, per source code."""
+    rows = (
+        LedgerEntry.objects.filter(**_document_filter(document))
+        .values("source__code")
+        .annotate(
+            commit=Sum("amount", filter=models.Q(kind=EntryKind.COMMIT), default=ZERO),
+            release=Sum("amount", filter=models.Q(kind=EntryKind.RELEASE), default=ZERO),
+            spend=Sum("amount", filter=models.Q(kind=EntryKind.SPEND), default=ZERO),
+        )
+    )
+    return {row["source__code"]: row["commit"] - row["release"] - row["spend"] for row in rows}
+
+
+def _document_split(
+    project_type: ProjectType, version: int, document: models.Model, amount: Decimal
+) -> Split:
+    """Split a release or expenditure of a document at the rates its commitment used.
+
+    All that is left is taken source by source exactly; a part of it is split at the rates
+    (largest remainder), and a source never gives more than the document still holds there: the
+    cents it cannot give go to the next source that still has room.
+    """
+    rates = _rates(project_type, version)
+    balance = {code: max(left, ZERO) for code, left in document_balance(document).items()}
+    codes = [r.source.code for r in rates]
+    weights = [r.rate for r in rates]
+    for code in sorted(balance):
+        if code not in codes and balance[code] > 0:
+            codes.append(code)
+            weights.append(Decimal(0))
+    if amount == sum(balance.values(), ZERO):
+        parts = [balance.get(code, ZERO) for code in codes]
+    else:
+        parts = split_cents(amount, weights) if sum(weights) == 1 else [ZERO] * len(codes)
+        excess = amount - sum(parts, ZERO)
+        for index, code in enumerate(codes):
+            if parts[index] > balance.get(code, ZERO):
+                excess += parts[index] - balance.get(code, ZERO)
+                parts[index] = balance.get(code, ZERO)
+        for index, code in enumerate(codes):
+            room = balance.get(code, ZERO) - parts[index]
+            take = min(room, excess)
+            if take > 0:
+                parts[index] += take
+                excess -= take
+    sources = FundingSource.objects.in_bulk(codes, field_name="code")
+    return _split_of(
+        amount,
+        [
+            (sources[code], weight, part)
+            for code, weight, part in zip(codes, weights, parts, strict=True)
+        ],
+        version,
+    )
 
 
 @transaction.atomic
 def release_commitment(
     *, actor: Any, document: models.Model, amount: Decimal | None = None, reason: str
 ) -> Decimal:
-    budget, company = _budget_of(document)
+    """Internal: a step of stopping or completing a trajectory (the caller checked who acts)."""
+    budget, company, version = _budget_of(document)
     locked = _lock(budget)
     remaining = committed_for(document) - spent_for(document)
-    to_release = remaining if amount is None else cents(amount)
+    to_release = remaining if amount is None else money(amount)
     if to_release < 0 or to_release > remaining:
         raise FundingRefused(
             _("Only %(remaining)s can still be released for %(document)s.")
@@ -426,7 +567,7 @@ def release_commitment(
         )
     if to_release == 0:
         return ZERO
-    split = split_amount(locked.project_type, to_release)
+    split = _document_split(locked.project_type, version, document, to_release)
     _book(
         locked,
         split,
@@ -445,6 +586,7 @@ def release_commitment(
         summary=_("%(amount)s released from %(budget)s")
         % {"amount": eur(to_release), "budget": locked},
         reason=reason,
+        data={"document": str(document), "rate_version": version},
     )
     return to_release
 
@@ -453,9 +595,10 @@ def release_commitment(
 def declare_expenditure(
     *, actor: Any, document: models.Model, amount: Decimal, reason: str
 ) -> None:
-    budget, company = _budget_of(document)
+    """Internal: the final costs of a completed trajectory (the caller checked who acts)."""
+    budget, company, version = _budget_of(document)
     locked = _lock(budget)
-    amount = cents(amount)
+    amount = money(amount)
     available = committed_for(document) - spent_for(document)
     if amount <= 0:
         raise ValidationError({"amount": _("Declared costs are a positive amount.")})
@@ -466,7 +609,7 @@ def declare_expenditure(
             )
             % {"amount": eur(amount), "available": eur(available)}
         )
-    split = split_amount(locked.project_type, amount)
+    split = _document_split(locked.project_type, version, document, amount)
     _book(
         locked,
         split,
@@ -484,6 +627,7 @@ def declare_expenditure(
         company=company,
         summary=_("%(amount)s declared on %(budget)s") % {"amount": eur(amount), "budget": locked},
         reason=reason,
+        data={"document": str(document), "rate_version": version},
     )
 
 
@@ -491,9 +635,25 @@ def declare_expenditure(
 def declare_operational_cost(
     *, actor: Any, budget: HubBudget, amount: Decimal, reason: str, on: dt.date | None = None
 ) -> Split:
-    """Project type 1 (operation): costs are committed and spent in one booking."""
+    """Project type 1 (operation): costs are committed and spent in one booking.
+
+    Only on a budget of an operation project type, and only within the programme's period;
+    guidance money is committed by signed quotes alone.
+    """
+    require(actor, "declare", budget)
+    budget = HubBudget.objects.select_related("programme", "project_type", "hub").get(pk=budget.pk)
+    if budget.project_type.kind != ProjectKind.OPERATION:
+        raise FundingRefused(
+            _(
+                "Operational costs are declared on an operation budget only; %(budget)s is a guidance budget, whose money is committed by signed quotes."
+            )
+            % {"budget": budget},
+            code="kind",
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the cost is for.")})
+    day = on or timezone.localdate()
+    _check_period(budget.programme, day)
     commitment = book_commitment(
         actor=actor,
         budget=budget,
@@ -501,7 +661,7 @@ def declare_operational_cost(
         amount=amount,
         document=budget,
         reason=reason,
-        on=on,
+        on=day,
         payment_request=False,
     )
     locked = _lock(budget)
@@ -513,23 +673,52 @@ def declare_operational_cost(
         company=None,
         document=budget,
         reason=reason,
-        day=on or timezone.localdate(),
+        day=day,
+    )
+    record_event(
+        actor=actor,
+        action="funding.spent",
+        target=locked,
+        summary=_("%(amount)s declared on %(budget)s")
+        % {"amount": eur(commitment.split.total), "budget": locked},
+        reason=reason,
+        data={"operational": True, "rate_version": commitment.split.rate_version},
     )
     return commitment.split
 
 
+def _short_of(
+    budget: HubBudget, parts: dict[str, Decimal], committed: dict[str, Decimal]
+) -> str | None:
+    """Why a budget split into ``parts`` per source would not cover what is committed, if so."""
+    short = {code: used for code, used in committed.items() if used > parts.get(code, ZERO)}
+    if not short:
+        return None
+    code = min(short)
+    source = FundingSource.objects.filter(code=code).first()
+    return _(
+        "On %(budget)s, %(committed)s is already committed from %(source)s; its part would only be %(part)s."
+    ) % {
+        "budget": budget,
+        "committed": eur(short[code]),
+        "source": source.name if source else code,
+        "part": eur(parts.get(code, ZERO)),
+    }
+
+
 @transaction.atomic
 def set_budget(*, actor: Any, budget: HubBudget, amount: Decimal, reason: str) -> HubBudget:
-    locked = _lock(budget)
-    amount = cents(amount)
+    require(actor, "change", budget)
+    amount = money(amount)
     if amount < 0:
         raise ValidationError({"amount": _("A budget cannot be negative.")})
-    committed = sum(
-        committed_by_source(
-            programme=locked.programme, hub=locked.hub, project_type=locked.project_type
-        ).values(),
-        ZERO,
+    if not str(reason or "").strip():
+        raise ValidationError({"reason": _("Say why the budget changes.")})
+    locked = _lock(budget)
+    by_source = committed_by_source(
+        programme=locked.programme, hub=locked.hub, project_type=locked.project_type
     )
+    committed = sum(by_source.values(), ZERO)
     if amount < committed:
         raise ValidationError(
             {
@@ -539,6 +728,12 @@ def set_budget(*, actor: Any, budget: HubBudget, amount: Decimal, reason: str) -
                 % {"committed": eur(committed)}
             }
         )
+    parts = {
+        line.source_code: line.amount for line in split_amount(locked.project_type, amount).lines
+    }
+    short = _short_of(locked, parts, by_source)
+    if short:
+        raise ValidationError({"amount": short})
     old = locked.amount
     locked.amount = amount
     locked.save(update_fields=["amount"])
@@ -549,31 +744,102 @@ def set_budget(*, actor: Any, budget: HubBudget, amount: Decimal, reason: str) -
         summary=_("Budget %(budget)s: %(old)s → %(new)s")
         % {"budget": locked, "old": eur(old), "new": eur(amount)},
         reason=reason,
+        data={"old": str(old), "new": str(amount)},
     )
     return locked
 
 
 @transaction.atomic
 def set_rates(
-    *, actor: Any, project_type: ProjectType, rates: dict[str, Decimal], reason: str = ""
-) -> None:
-    validate_rates(list(rates.values()))
-    for rate in project_type.rates.select_related("source"):
-        if rate.source.code in rates:
-            rate.rate = rates[rate.source.code]
-            rate.save(update_fields=["rate"])
+    *,
+    actor: Any,
+    project_type: ProjectType,
+    rates: dict[str, Decimal],
+    reason: str = "",
+) -> int:
+    """Give a project type a new version of its rates per source; returns the version number.
+
+    The rates must add up to exactly 100 % and still cover, per source, what every budget of the
+    project type has committed. Rates in use never change: commitments keep the version they were
+    split with, and their releases and expenditure use it too.
+    """
+    require(actor, "change", project_type)
+    try:
+        values = {str(code): Decimal(str(rate)) for code, rate in rates.items()}
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("Every rate lies between 0 % and 100 %.")) from exc
+    validate_rates(list(values.values()))
+    sources = FundingSource.objects.in_bulk(list(values), field_name="code")
+    unknown = sorted(set(values) - set(sources))
+    if unknown:
+        raise ValidationError(
+            _("Unknown funding source: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    locked = ProjectType.objects.select_for_update().get(pk=project_type.pk)
+    # Lock every budget of the project type (as a commitment does), so none books meanwhile.
+    HubBudget.objects.filter(project_type=locked).update(version=F("version") + 1)
+    budgets = list(
+        HubBudget.objects.select_for_update()
+        .filter(project_type=locked)
+        .select_related("programme", "hub", "project_type")
+        .order_by("pk")
+    )
+    current = {r.source.code: r.rate for r in _rates(locked)}
+    if current == values:
+        return locked.rate_version
+    codes = sorted(values, key=lambda code: (sources[code].order, code))
+    used: dict[tuple[int, int], dict[str, Decimal]] = {}
+    for row in (
+        LedgerEntry.objects.filter(
+            project_type=locked, kind__in=[EntryKind.COMMIT, EntryKind.RELEASE]
+        )
+        .values("programme_id", "hub_id", "source__code")
+        .annotate(
+            net=Sum("amount", filter=models.Q(kind=EntryKind.COMMIT), default=ZERO)
+            - Sum("amount", filter=models.Q(kind=EntryKind.RELEASE), default=ZERO)
+        )
+    ):
+        used.setdefault((row["programme_id"], row["hub_id"]), {})[row["source__code"]] = row["net"]
+    for budget in budgets:
+        parts = dict(
+            zip(codes, split_cents(budget.amount, [values[c] for c in codes]), strict=True)
+        )
+        short = _short_of(budget, parts, used.get((budget.programme_id, budget.hub_id), {}))
+        if short:
+            raise ValidationError(short, code="committed")
+    version = locked.rate_version + 1
+    today = timezone.localdate()
+    SourceRate.history.bulk_create(
+        SourceRate(
+            project_type=locked,
+            source=sources[code],
+            rate=values[code],
+            version=version,
+            valid_from=today,
+        )
+        for code in codes
+    )
+    locked.rate_version = version
+    locked.save(update_fields=["rate_version"])
+    project_type.rate_version = version
     record_event(
         actor=actor,
         action="funding.rates_set",
-        target=project_type,
-        summary=_("Rates changed"),
+        target=locked,
+        summary=_("Rates of %(type)s: version %(version)s") % {"type": locked, "version": version},
         reason=reason,
-        data={k: str(v) for k, v in rates.items()},
+        data={
+            "version": version,
+            "previous": {k: str(v) for k, v in current.items()},
+            "rates": {k: str(v) for k, v in values.items()},
+        },
     )
+    return version
 
 
 @transaction.atomic
 def mark_paid(*, actor: Any, request: PaymentRequest) -> PaymentRequest:
+    require(actor, "mark_paid", request)
     locked = PaymentRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != PaymentStatus.OPEN:
         raise ValidationError(_("Only an open payment request can be marked paid."))
@@ -587,3 +853,20 @@ def mark_paid(*, actor: Any, request: PaymentRequest) -> PaymentRequest:
         summary=_("Payment %(ref)s received") % {"ref": locked},
     )
     return locked
+
+
+def guard_deletion(instance: models.Model) -> None:
+    """Refuse deleting a document money is booked on, or a budget with bookings (any path)."""
+    if isinstance(instance, HubBudget):
+        booked = LedgerEntry.objects.filter(
+            programme=instance.programme_id,
+            hub=instance.hub_id,
+            project_type=instance.project_type_id,
+        ).exists()
+    else:
+        booked = LedgerEntry.objects.filter(**_document_filter(instance)).exists()
+    if booked:
+        raise FundingRefused(
+            _("Money is booked on %(object)s; it cannot be deleted.") % {"object": instance},
+            code="booked",
+        )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digihub.companies.models import Company
-from digihub.core.access import get_visible_or_404, require, visible
+from digihub.core.access import can, get_visible_or_404, require, visible
 from digihub.core.money import ZERO
 from digihub.core.pagination import paginate
 from digihub.core.pdf import render_pdf
@@ -19,13 +19,21 @@ from digihub.network.models import Hub
 from . import services
 from .forms import AmountForm, LedgerFilter
 from .models import HubBudget, LedgerEntry, PaymentRequest, Programme
-from .policies import sees_budgets
+from .policies import require_budget_reader
 from .selectors import budget_overview, reconciliation
 
 
 def _require_budget_reader(request: HttpRequest) -> None:
-    if not sees_budgets(request.user):
-        raise PermissionDenied(_("Budgets are for chambers, the funding agency and coordinators."))
+    require_budget_reader(request.user)
+
+
+def _form_errors(form: AmountForm, exc: ValidationError) -> None:
+    """A refusal of the service, shown at its field (amount, reason) or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -113,7 +121,7 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
     budget = get_visible_or_404(
         request.user, HubBudget.objects.select_related("hub", "project_type", "programme"), pk=pk
     )
-    require(request.user, "change", budget)
+    require(request.user, "change", budget)  # the form is offered only to who may use it
     form = AmountForm(request.POST or None, initial={"amount": budget.amount})
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,11 +131,8 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            form.add_error(
-                "amount" if hasattr(exc, "error_dict") and "amount" in exc.error_dict else None,
-                exc.messages,
-            )
+        except ValidationError as exc:  # FundingRefused too; PermissionDenied answers 403
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Budget saved."))
             return redirect(f"{redirect('funding:dashboard').url}?programme={budget.programme_id}")
@@ -144,7 +149,7 @@ def operational_cost(request: HttpRequest, pk: int) -> HttpResponse:
     budget = get_visible_or_404(
         request.user, HubBudget.objects.select_related("hub", "project_type", "programme"), pk=pk
     )
-    require(request.user, "declare", budget)
+    require(request.user, "declare", budget)  # the form is offered only to who may use it
     form = AmountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,8 +159,8 @@ def operational_cost(request: HttpRequest, pk: int) -> HttpResponse:
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
+        except ValidationError as exc:  # FundingRefused too; PermissionDenied answers 403
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Cost declared."))
             return redirect("funding:dashboard")
@@ -184,11 +189,10 @@ def payment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     payment = get_visible_or_404(
         request.user, PaymentRequest.objects.select_related("company"), pk=pk
     )
-    require(request.user, "mark_paid", payment)
     try:
         services.mark_paid(actor=request.user, request=payment)
         messages.success(request, _("Payment recorded."))
-    except ValidationError as exc:
+    except ValidationError as exc:  # PermissionDenied answers 403
         messages.error(request, " ".join(exc.messages))
     return redirect("funding:payments")
 
@@ -196,9 +200,7 @@ def payment_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def de_minimis_statement(request: HttpRequest, company_id: int) -> HttpResponse:
     company = get_visible_or_404(request.user, Company, pk=company_id)
-    user = request.user
-    own_company = getattr(user, "is_sme", False) and getattr(user, "company_id", None) == company.pk
-    if not (sees_budgets(user) or own_company):
+    if not can(request.user, "de_minimis", company):
         raise Http404
     today = timezone.localdate()
     rows = (

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from digihub.api.types import DbId, InputSchema
 from digihub.core.access import get_visible_or_404, visible
+from digihub.core.money import MAX_AMOUNT, column_max
 from digihub.network.models import KnowledgePartner
 
 from . import services
@@ -38,8 +39,8 @@ class TrajectoryOut(Schema):
 
 class LineIn(InputSchema):
     description: str = Field(..., min_length=1, max_length=300)
-    days: Decimal = Field(..., max_digits=6, decimal_places=2)
-    day_rate: Decimal = Field(..., max_digits=10, decimal_places=2)
+    days: Decimal = Field(..., gt=0, le=column_max(6, 2), max_digits=6, decimal_places=2)
+    day_rate: Decimal = Field(..., gt=0, le=MAX_AMOUNT, max_digits=10, decimal_places=2)
 
 
 class QuoteIn(InputSchema):

@@ -7,7 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.formatting import eur
 from digihub.core.forms import SafeTextForm
+from digihub.core.money import MAX_AMOUNT, cents, column_max
 from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import KnowledgePartner
 
@@ -37,11 +39,32 @@ class QuoteForm(SafeTextForm):
 class QuoteLineForm(SafeTextForm):
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     days = forms.DecimalField(
-        label=_("Days"), max_digits=6, decimal_places=2, required=False, min_value=0
+        label=_("Days"),
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        max_value=column_max(6, 2),
     )
     day_rate = forms.DecimalField(
-        label=_("Day rate (EUR)"), max_digits=10, decimal_places=2, required=False, min_value=0
+        label=_("Day rate (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        days, rate = data.get("days"), data.get("day_rate")
+        if days and rate and cents(days * rate) > MAX_AMOUNT:
+            self.add_error(
+                "day_rate",
+                _("This line comes to more than %(max)s, the most one amount can be.")
+                % {"max": eur(MAX_AMOUNT)},
+            )
+        return data
 
 
 QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=0, min_num=4, max_num=30)
