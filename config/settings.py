@@ -164,17 +164,37 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ALLOW_REGISTRATION = env_bool("DIGIHUB_ALLOW_SIGNUP", True)  # SME accounts only
 ACCOUNT_ADAPTER = "digihub.accounts.adapters.AccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed logins: at most 5 per 5 minutes for one login from anywhere (brute force of one account
+# from many addresses), and 20 a minute from one address (a shared office or a proxy that is not
+# declared in DIGIHUB_TRUSTED_PROXIES must not lock its colleagues out after a few typos).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digihub"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# Client addresses. DIGIHUB_TRUSTED_PROXIES is the number of reverse proxies / load balancers
+# under your control in front of Digihub, each of which appends the address it saw to
+# X-Forwarded-For (default 0: the header is ignored, the TCP peer is the client). Set it to the
+# exact number: one more lets a client forge its address (and escape every limit), one fewer makes
+# the proxy the "client" of every request, so every limit per address applies to everyone at once.
+# The login lockout (django-axes, through AXES_CLIENT_IP_CALLABLE: django-ipware, which the
+# AXES_IPWARE_* settings configure, is not installed), the login rate limits (allauth) and the
+# public-form limit all use this one resolution.
+DIGIHUB_TRUSTED_PROXIES = int(os.environ.get("DIGIHUB_TRUSTED_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = DIGIHUB_TRUSTED_PROXIES
+AXES_CLIENT_IP_CALLABLE = "digihub.accounts.clientip.client_ip"
+
+# Login lockout: 8 failures lock one login *from one address* for 15 minutes. The login is what
+# the person typed (allauth passes it as ``email``; AXES_USERNAME_FORM_FIELD alone would read
+# nothing and lock the whole address). Made-up logins from one address lock nobody else out;
+# guessing one account's password from many addresses meets allauth's 5-per-5-minutes per login.
 AXES_FAILURE_LIMIT = 8
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "digihub.accounts.clientip.login_value"
 AXES_ENABLED = not TESTING or env_bool("DIGIHUB_AXES_IN_TESTS")
 
 SESSION_COOKIE_AGE = int(os.environ.get("DIGIHUB_SESSION_SECONDS", str(8 * 3600)))
@@ -303,7 +323,15 @@ DIGIHUB_REPORT_CACHE_SECONDS = int(
     os.environ.get("DIGIHUB_REPORT_CACHE_SECONDS", "0" if TESTING else "120")
 )
 DIGIHUB_RETENTION_DAYS = int(os.environ.get("DIGIHUB_RETENTION_DAYS", str(5 * 365)))
-DIGIHUB_DEMO_MODE = env_bool("DIGIHUB_DEMO_MODE", DEBUG)
+# Demo mode (DIGIHUB_DEMO_MODE=1, set by bin/start only): `manage.py demo_data` may create the demo
+# accounts with their published password, and accounts marked demo skip the second factor. A
+# system check refuses to start with demo mode on while DEBUG is off (outside the test suite, whose
+# factory users are demo users): in production nobody is exempt from the second factor, whatever
+# the is_demo flag of an account says.
+DIGIHUB_DEMO_MODE = env_bool("DIGIHUB_DEMO_MODE", TESTING)
+# Dates people type (conversations, sessions, quote validity, report periods) must lie within this
+# many years before or after today.
+DIGIHUB_DATE_WINDOW_YEARS = int(os.environ.get("DIGIHUB_DATE_WINDOW_YEARS", "20"))
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

@@ -21,6 +21,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_demo", "is_active")
     search_fields = ("email", "first_name", "last_name")
     autocomplete_fields = ("company",)
+    # Demo accounts are made by the demo command only; ticking the flag here would exempt a real
+    # account from the second factor in demo mode, so it is shown, never edited.
+    readonly_fields = ("is_demo",)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "phone")}),
@@ -28,8 +31,25 @@ class UserAdmin(BaseUserAdmin):
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    # The organisation is asked with the role: the user's clean() says which combinations hold
+    # (an advisor needs a chamber, ...), so a wrong one is a form error instead of a 500.
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "role",
+                    "chamber",
+                    "partner",
+                    "company",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
 

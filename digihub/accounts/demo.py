@@ -1,4 +1,6 @@
-"""One demo user per role. Demo accounts are marked and exempt from the second factor."""
+"""One demo user per role. Demo accounts are marked and, in demo mode only, exempt from the
+second factor. They have a published password, so they are made only in demo mode
+(``DIGIHUB_DEMO_MODE``, set by bin/start; production refuses it)."""
 
 from __future__ import annotations
 
@@ -66,7 +68,19 @@ def demo_users() -> list[DemoUser]:
     ]
 
 
+def require_demo_mode() -> None:
+    from django.conf import settings
+    from django.core.management.base import CommandError
+
+    if not settings.DIGIHUB_DEMO_MODE:
+        raise CommandError(
+            "Demo accounts have a published password: they are made only in demo mode "
+            "(DIGIHUB_DEMO_MODE=1, as bin/start sets it), never on a production installation."
+        )
+
+
 def build() -> list[User]:
+    require_demo_mode()
     users = []
     for spec in demo_users():
         fields = {

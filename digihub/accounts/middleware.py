@@ -2,19 +2,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from .roles import MFA_REQUIRED_ROLES
 
-# Paths a user without a second factor may still reach: setting one up, logging out, static files.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/healthz")
+# Paths a user without a second factor may still reach: setting one up or logging out (allauth),
+# static files, the language switch, the health check. Everything else — pages, admin and API —
+# is closed to a staff session without a second factor.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
 
 
 def needs_mfa_setup(user: object) -> bool:
+    """A staff member (or superuser) who has not enrolled a TOTP authenticator yet.
+
+    Accounts marked demo are exempt only while demo mode is on (``DIGIHUB_DEMO_MODE``, which
+    production refuses): ticking ``is_demo`` on a real installation exempts nobody."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if getattr(user, "is_demo", False):
+    if getattr(user, "is_demo", False) and settings.DIGIHUB_DEMO_MODE:
         return False
     if getattr(user, "role", None) not in MFA_REQUIRED_ROLES and not getattr(
         user, "is_superuser", False
@@ -25,13 +33,25 @@ def needs_mfa_setup(user: object) -> bool:
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def mfa_missing_reason() -> str:
+    return _(
+        "Set up a second factor (an authenticator app) under Two-factor authentication before "
+        "you use Digihub or its API."
+    )
+
+
 class RequireMfaMiddleware:
-    """Staff roles must enrol a TOTP authenticator before they use the platform."""
+    """Staff roles must enrol a TOTP authenticator before they use the platform, on every path.
+
+    Pages redirect to the enrolment page; the API answers 403 with the reason in JSON. Requests
+    with a personal API token are checked by the API's token authentication the same way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(_OPEN_PREFIXES) and needs_mfa_setup(request.user):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": mfa_missing_reason()}, status=403)
             return redirect("mfa_activate_totp")
         return self.get_response(request)

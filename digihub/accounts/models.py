@@ -5,6 +5,7 @@ import secrets
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def clean(self) -> None:
+        super().clean()
+        errors = role_organisation_errors(
+            self.role, self.chamber_id, self.partner_id, self.company_id
+        )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_network_wide(self) -> bool:
         return self.role in NETWORK_WIDE_ROLES
@@ -131,6 +140,37 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def role_organisation_errors(
+    role: str, chamber: object, partner: object, company: object
+) -> dict[str, str]:
+    """What is wrong with this combination of role and organisation (the database constraint
+    ``user_role_organisation`` in words), by field; empty when it is right."""
+    messages: dict[str, Any] = {
+        Role.ADVISOR: _("An advisor belongs to a chamber, and to no knowledge partner or company."),
+        Role.PARTNER: _(
+            "Knowledge-partner staff belong to a knowledge partner, and to no chamber or company."
+        ),
+        Role.SME: _("An SME contact belongs to a company at most, not to a chamber or partner."),
+    }
+    message = messages.get(
+        role, _("This role belongs to no chamber, knowledge partner or company.")
+    )
+    required = {str(Role.ADVISOR): "chamber", str(Role.PARTNER): "partner"}.get(role)
+    allowed = {
+        str(Role.ADVISOR): "chamber",
+        str(Role.PARTNER): "partner",
+        str(Role.SME): "company",
+    }.get(role)
+    present = {"chamber": chamber, "partner": partner, "company": company}
+    errors: dict[str, Any] = {}
+    if required and not present[required]:
+        errors[required] = message
+    for field, value in present.items():
+        if value and field != allowed:
+            errors[field] = message
+    return {field: str(text) for field, text in errors.items()}
 
 
 def _hash_token(raw: str) -> str:

@@ -8,11 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .middleware import needs_mfa_setup
 from .models import ApiToken
 
 
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
+    # A token is as good as a login: staff make one only after enrolling their second factor (the
+    # middleware already sends them to enrolment; this holds however the view is reached).
+    if needs_mfa_setup(request.user):
+        return redirect("mfa_activate_totp")
     raw = None
     if request.method == "POST":
         name = (request.POST.get("name") or "").strip()[:80]

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from .auth import AUTH
-from .errors import validation_error_payload
+from .errors import server_error_response, validation_error_payload
 
 api = NinjaAPI(
     title="Digihub API",
@@ -44,6 +44,12 @@ def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Replaces ninja's default, which answers with the traceback as text when DEBUG is on.
+    return server_error_response(request, exc, api)
 
 
 ROUTERS = (

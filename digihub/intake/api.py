@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from digihub.accounts.models import User
 from digihub.api.types import DbId, InputSchema
 from digihub.audit.services import events_for
 from digihub.core.access import get_visible_or_404, visible
+from digihub.core.dates import PlausibleDate
 from digihub.core.uploads import serve
 from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
 
@@ -79,7 +81,7 @@ class QuestionIn(InputSchema):
 
 class ConversationIn(InputSchema):
     kind: str = Field(ContactKind.EXPLORATORY, pattern="^(exploratory|follow_up)$")
-    held_on: dt.date
+    held_on: PlausibleDate
     participants: str = Field(..., min_length=1, max_length=300)
     current_situation: str = Field("", max_length=5000)
     desired_situation: str = Field("", max_length=5000)
@@ -139,8 +141,10 @@ def register_question(request: HttpRequest, payload: QuestionIn) -> object:
     if not decision:
         raise PermissionDenied(decision.reason)
     user = request.user
-    key = request.headers.get("Idempotency-Key", "")[:64] or None
-    token = f"api:{user.pk}:{key}"[:64] if key else None
+    key = request.headers.get("Idempotency-Key", "")[:200] or None
+    # The key is the caller's own: hashed with the user id under a prefix the public form's
+    # token (32 hex digits) can never take, so nobody else can claim or pre-empt it.
+    token = "api:" + hashlib.sha256(f"{user.pk}\n{key}".encode()).hexdigest()[:60] if key else None
     partner = getattr(user, "partner", None) if getattr(user, "role", "") == "partner" else None
     data = services.Registration(
         enterprise_number=payload.enterprise_number,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digihub.companies.validators import normalise_enterprise_number
+from digihub.core.dates import validate_plausible_date
 from digihub.core.forms import SafeTextForm
 from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
@@ -94,6 +95,16 @@ class QuestionForm(SafeTextForm):
         if not self.is_bound:
             self.fields["token"].initial = uuid.uuid4().hex
 
+    def clean_token(self) -> str:
+        # Only the token this form hands out (32 hex digits): other keys in the same column (the
+        # API's idempotency keys) can never be written, nor claimed, from a public form.
+        token = self.cleaned_data.get("token") or ""
+        if token and (len(token) != 32 or token.strip("0123456789abcdef")):
+            raise ValidationError(
+                _("This form could not be read. Reload the page and send your question again.")
+            )
+        return token
+
     def clean_enterprise_number(self) -> str:
         return normalise_enterprise_number(self.cleaned_data["enterprise_number"])
 
@@ -149,6 +160,7 @@ class ConversationForm(SafeTextForm):
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
+        validators=[validate_plausible_date],
     )
     participants = forms.CharField(label=_("Who took part"), max_length=300)
     current_situation = forms.CharField(

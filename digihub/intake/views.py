@@ -5,7 +5,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from digihub.accounts.roles import Role
 from digihub.audit.visibility import sees_internal, shown_events
+from digihub.core import throttle
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
@@ -98,13 +98,11 @@ def public_form(request: HttpRequest) -> HttpResponse:
             # A bot filled in the hidden field: answer as if all went well, store nothing.
             return redirect("intake:public_thanks", token="0")  # noqa: S106 - not a secret
         key = f"intake:public:{_client_ip(request)}"
-        count = cache.get_or_set(key, 0, timeout=600) or 0
-        if (
-            count >= RATE_LIMIT
-            and not Question.objects.filter(
-                submission_token=form.cleaned_data.get("token")
-            ).exists()
-        ):
+        token = form.cleaned_data.get("token")
+        # Sending the same form again is answered without counting; anything else counts first,
+        # in one atomic step in the database that every worker shares (no check-then-count race).
+        replay = bool(token) and Question.objects.filter(submission_token=token).exists()
+        if not replay and not throttle.hit(key, limit=RATE_LIMIT, period=600):
             form.add_error(
                 None,
                 _(
@@ -117,10 +115,12 @@ def public_form(request: HttpRequest) -> HttpResponse:
                 actor=actor, data=_registration(form, Channel.PUBLIC_FORM)
             )
         except ValidationError as exc:
+            if not replay:
+                throttle.give_back(key, period=600)
             form_errors(form, exc)
         else:
-            if created:
-                cache.incr(key)
+            if not created and not replay:
+                throttle.give_back(key, period=600)
             return redirect("intake:public_thanks", token=question.submission_token or "0")
     return render(
         request, "intake/public_form.html", {"form": form}, status=400 if form.errors else 200

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.dates import validate_plausible_date
 from digihub.core.forms import SafeTextForm
 from digihub.core.widgets import FastSelect, searchable_partner_select
 from digihub.network.models import Chamber, Hub, KnowledgePartner, Province, Theme
@@ -19,16 +20,19 @@ class ReportForm(SafeTextForm):
         label=_("Reference date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     start = forms.DateField(
         label=_("Period from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     end = forms.DateField(
         label=_("Period until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     hub = forms.ModelChoiceField(
         queryset=Hub.objects.all(), required=False, label=_("Hub"), widget=FastSelect

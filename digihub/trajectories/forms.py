@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digihub.core.dates import validate_plausible_date
 from digihub.core.formatting import eur
 from digihub.core.forms import SafeTextForm
 from digihub.core.money import MAX_AMOUNT, cents, column_max
@@ -32,6 +33,7 @@ class QuoteForm(SafeTextForm):
         label=_("Valid until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=lambda: timezone.localdate() + dt.timedelta(days=60),
+        validators=[validate_plausible_date],
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -98,10 +100,12 @@ class SessionForm(SafeTextForm):
     starts_at = forms.DateTimeField(
         label=_("Starts"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_plausible_date],
     )
     ends_at = forms.DateTimeField(
         label=_("Ends"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_plausible_date],
     )
     place = forms.ChoiceField(label=_("Place"), choices=Place.choices)
     location = forms.CharField(label=_("Address or link"), max_length=300, required=False)
@@ -121,6 +125,7 @@ class AdviceForm(SafeTextForm):
         label=_("Delivered on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
+        validators=[validate_plausible_date],
     )
     summary = forms.CharField(
         label=_("The advice (or a summary of the report)"), widget=forms.Textarea(attrs={"rows": 6})
