@@ -78,6 +78,10 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "B": {"pk": w.contact_y.pk},
     },
     "companies:contact_erase": lambda w: {"A": {"pk": w.contact_x.pk}, "B": {"pk": w.contact_y.pk}},
+    "companies:contact_confirm": lambda w: {
+        "A": {"pk": w.contact_x.pk},
+        "B": {"pk": w.contact_y.pk},
+    },
     "funding:budget_edit": lambda w: {"A": {"pk": w.budget_a.pk}, "B": {"pk": w.budget_b.pk}},
     "funding:operational_cost": lambda w: {"A": {"pk": w.budget_a.pk}, "B": {"pk": w.budget_b.pk}},
     "funding:payment_paid": lambda w: {"A": {"pk": w.payment_x.pk}, "B": {"pk": w.payment_y.pk}},
@@ -297,6 +301,10 @@ SHARED_URLS = {
 
 @pytest.fixture
 def world(people: SimpleNamespace) -> SimpleNamespace:
+    return build_world(people)
+
+
+def build_world(people: SimpleNamespace) -> SimpleNamespace:
     w = SimpleNamespace(**vars(people))
     type(w.company_x).objects.filter(pk=w.company_x.pk).update(name=f"Bedrijf X {SECRET_A}")
     type(w.company_y).objects.filter(pk=w.company_y.pk).update(name=f"Bedrijf Y {SECRET_B}")

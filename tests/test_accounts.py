@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from digihub.accounts.models import User
 from digihub.accounts.roles import Role
@@ -49,8 +50,13 @@ class TestPasswordsAndSignup:
     def test_signup_needs_verified_email_and_links_company(
         self, people: Any, client: Any, mailoutbox: Any
     ) -> None:
+        # The chamber confirmed Ann as the company's representative (see test_trust_identity).
         Contact.objects.create(
-            company=people.company_x, first_name="Ann", last_name="Smet", email="ann@x.example"
+            company=people.company_x,
+            first_name="Ann",
+            last_name="Smet",
+            email="ann@x.example",
+            confirmed_at=timezone.now(),
         )
         response = client.post(
             reverse("account_signup"),

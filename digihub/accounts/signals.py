@@ -1,5 +1,6 @@
-"""An SME that signs up with the e-mail address it gave on its question is linked to its company
-once the address is verified (proof that the person owns that address)."""
+"""An SME account is linked to a company once two proofs meet: the person owns the e-mail address
+(verified by allauth) and the company's chamber or a confirmed user of the company confirmed that
+address as a representative. An address merely typed into a form is no proof."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def link_sme_to_company(sender: Any, request: Any, email_address: Any, **kwargs:
         return
     companies = set(
         Contact.objects.filter(
-            email__iexact=email_address.email, erased_at__isnull=True
+            email__iexact=email_address.email,
+            erased_at__isnull=True,
+            confirmed_at__isnull=False,
         ).values_list("company_id", flat=True)
     )
     if len(companies) == 1:  # ambiguous addresses are linked by hand by an advisor

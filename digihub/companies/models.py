@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -145,6 +146,21 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     function = models.CharField(_("function"), max_length=100, blank=True)
     consent_at = models.DateTimeField(_("consent given on"), null=True, blank=True)
+    # Proof that this person speaks for the company: the chamber confirmed them (after the
+    # exploratory conversation) or a confirmed user of the company invited them. A contact typed
+    # into a form is only a name to call back; only a confirmed one may become a user.
+    confirmed_at = models.DateTimeField(
+        _("confirmed as representative"), null=True, blank=True, editable=False
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("confirmed by"),
+    )
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -157,3 +173,7 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None and self.erased_at is None

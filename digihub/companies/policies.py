@@ -79,3 +79,16 @@ def can_erase_contact(user: Any, contact: Contact) -> Decision:
     if user.role == Role.ADVISOR and contact.company.chamber_id == user.chamber_id:
         return ALLOW
     return deny(_("Only the chamber's advisors and coordinators erase personal data."))
+
+
+@rule_for(Contact, "confirm")
+def can_confirm_contact(user: Any, contact: Contact) -> Decision:
+    """The chamber confirms who speaks for a company; a confirmed user of the company may
+    confirm a colleague. Knowing the enterprise number or an e-mail address proves nothing."""
+    if user.is_coordinator:
+        return ALLOW
+    if user.role == Role.ADVISOR and contact.company.chamber_id == user.chamber_id:
+        return ALLOW
+    if user.role == Role.SME and user.company_id == contact.company_id:
+        return ALLOW
+    return deny(_("Only the company's chamber or its confirmed users confirm a representative."))

@@ -8,14 +8,19 @@ exporter here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digihub.accounts.models import User
+from digihub.audit.models import AuditEvent
 from digihub.audit.services import record_event
+from digihub.core.access import require
 
 from .models import Contact
 
@@ -36,6 +41,47 @@ def register_exporter(
 ) -> Callable[[Contact], dict[str, Any]]:
     _exporters.append(func)
     return func
+
+
+def personal_pattern(contact: Contact) -> re.Pattern[str] | None:
+    """Every way the contact's identity is written in free text: full name either way round,
+    e-mail, phone, and the first and last name as whole words."""
+    values = {
+        f"{contact.first_name} {contact.last_name}",
+        f"{contact.last_name} {contact.first_name}",
+        contact.email,
+        contact.phone,
+        contact.first_name,
+        contact.last_name,
+    }
+    needles = sorted(
+        (v.strip() for v in values if v and len(v.strip()) >= 3 and v.strip() != ERASED_NAME),
+        key=len,
+        reverse=True,
+    )
+    if not needles:
+        return None
+    return re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(n) for n in needles) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+def scrub(text: str, pattern: re.Pattern[str] | None) -> str:
+    return pattern.sub(ERASED_NAME, text) if pattern and text else text
+
+
+def scrub_rows(rows: Iterable[Any], fields: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+    """Overwrite the contact's identity in these fields of these rows, in place."""
+    for row in rows:
+        changed = [f for f in fields if scrub(getattr(row, f), pattern) != getattr(row, f)]
+        if changed:
+            type(row).objects.filter(pk=row.pk).update(
+                **{f: scrub(getattr(row, f), pattern) for f in changed}
+            )
+
+
+def mentions(text: str, pattern: re.Pattern[str] | None) -> bool:
+    return bool(pattern and text and pattern.search(text))
 
 
 def export_contact(contact: Contact) -> dict[str, Any]:
@@ -68,10 +114,13 @@ def erase_contact(*, actor: Any, contact: Contact, reason: str) -> Contact:
             {"reason": _("Say why the data is erased (e.g. the request's date).")}
         )
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if actor is not None:  # None: the platform's own retention job (apply_retention)
+        require(actor, "erase", locked)
     if locked.erased_at is not None:
         return locked
     for eraser in _erasers:
         eraser(locked)
+    _erase_from_audit_and_accounts(locked)
     Contact.objects.filter(pk=locked.pk).update(
         first_name=ERASED_NAME,
         last_name=ERASED_NAME,
@@ -94,3 +143,25 @@ def erase_contact(*, actor: Any, contact: Contact, reason: str) -> Contact:
     )
     locked.refresh_from_db()
     return locked
+
+
+def _erase_from_audit_and_accounts(contact: Contact) -> None:
+    """The timeline's texts name people too; the person's own account goes with them."""
+    pattern = personal_pattern(contact)
+    if pattern is None:
+        return
+    scrub_rows(
+        AuditEvent.objects.filter(company=contact.company_id),
+        ("summary", "reason", "actor_label"),
+        pattern,
+    )
+    if contact.email:
+        for user in User.objects.filter(company=contact.company_id, email__iexact=contact.email):
+            AuditEvent.objects.filter(actor=user).update(actor_label=ERASED_NAME)
+            User.objects.filter(pk=user.pk).update(
+                first_name=ERASED_NAME,
+                last_name=ERASED_NAME,
+                email=f"erased-{user.pk}@invalid.example",
+                is_active=False,
+            )
+            EmailAddress.objects.filter(user=user).delete()

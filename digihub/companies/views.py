@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from digihub.accounts.roles import Role
 from digihub.audit.services import history_rows
 from digihub.core.access import can, get_visible_or_404, require, visible
 from digihub.core.pagination import paginate
@@ -14,7 +16,7 @@ from digihub.core.pagination import paginate
 from . import services
 from .filters import CompanyFilter
 from .forms import CompanyForm, ContactForm
-from .models import Company
+from .models import Company, Contact
 from .policies import can_create_company
 
 
@@ -74,6 +76,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": company.contacts.filter(erased_at__isnull=True),
             "themes": company.themes.all(),
             "can_change": can(request.user, "change", company),
+            "can_confirm": can(request.user, "confirm", Contact(company=company)),
             "history_rows": history_rows(company),
             "contact_form": ContactForm(),
         },
@@ -103,6 +106,11 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_visible_or_404(request.user, Company, pk=pk)
     require(request.user, "change", company)
     form = CompanyForm(request.POST or None, instance=company)
+    if getattr(request.user, "role", "") == Role.SME:
+        # What defines the company (number, size, region) is the chamber's to change.
+        for name, field in form.fields.items():
+            if name not in services.SME_EDITABLE and name not in ("version", "themes"):
+                field.disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("themes", "version")}
         try:
@@ -141,6 +149,25 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "company": company},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def contact_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import Contact
+
+    contact = get_visible_or_404(request.user, Contact.objects.select_related("company"), pk=pk)
+    try:
+        services.confirm_representative(actor=request.user, contact=contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is confirmed as representative and was invited by e-mail.")
+            % {"name": contact},
+        )
+    return redirect("companies:detail", pk=contact.company_id)
 
 
 @login_required

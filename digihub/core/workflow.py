@@ -18,9 +18,10 @@ internal. ``digihub.audit.visibility`` applies it in one place for every page, A
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from typing import Any
@@ -92,7 +93,7 @@ class Workflow:
     lock: Callable[[Any], Any]  # re-reads the row FOR UPDATE, with what the steps need
     not_now: Callable[[Any], str]  # the refusal when the state does not fit
     history: History | None = None  # writes the state-history row of a change
-    by_name: dict[str, Step] = field(init=False, repr=False, compare=False)
+    by_name: dict[str, Step] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {step.name: step for step in self.steps})
@@ -121,7 +122,8 @@ def register(workflow: Workflow) -> Workflow:
     """Make the steps known: ``can(user, step, obj)`` answers from the table, as ``fire`` does."""
     _workflows[workflow.model] = workflow
     for step in workflow.steps:
-        declare_event(step.event, step.audience)
+        if step.event:
+            declare_event(step.event, step.audience)
         rule_for(workflow.model, step.name)(partial(_rule, step.name))
     return workflow
 
@@ -229,6 +231,23 @@ def fire(
             emails=emails(locked, result) if callable(emails) else emails,
         )
     return locked, result
+
+
+def advance(obj: models.Model, name: str) -> None:
+    """Move a part inside the step of its whole (a quote inside the trajectory's signing).
+
+    The whole's step checked who, locked and writes the event; this checks the part's own state
+    and conditions from its table and sets its new state. The caller saves the part."""
+    workflow = workflow_for(obj)
+    step = workflow.step(name)
+    before = getattr(obj, workflow.field)
+    if before not in step.source:
+        raise NotNow(workflow.not_now(obj), code="state")
+    for condition in step.conditions:
+        decision = condition(obj)
+        if not decision:
+            raise ConditionUnmet(decision.reason, code="condition")
+    setattr(obj, workflow.field, step.target_from(before))
 
 
 def table(workflow: Workflow) -> list[dict[str, Any]]:

@@ -5,14 +5,13 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from digihub.accounts.models import User
 from digihub.api.types import DbId, InputSchema
-from digihub.audit.services import events_for
+from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core.access import get_visible_or_404, visible
 from digihub.core.dates import PlausibleDate
 from digihub.core.uploads import serve
@@ -20,7 +19,6 @@ from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
 
 from . import services
 from .models import Attachment, Channel, ContactKind, Question
-from .policies import INTERNAL_ACTIONS, can_register, sees_internal
 
 router = Router(tags=["intake"])
 
@@ -137,32 +135,15 @@ def register_question(request: HttpRequest, payload: QuestionIn) -> object:
     """Register a question (advisors) or pass one on (knowledge partners).
 
     Send an ``Idempotency-Key`` header to make a retried call return the first result."""
-    decision = can_register(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
     user = request.user
     key = request.headers.get("Idempotency-Key", "")[:200] or None
     # The key is the caller's own: hashed with the user id under a prefix the public form's
     # token (32 hex digits) can never take, so nobody else can claim or pre-empt it.
     token = "api:" + hashlib.sha256(f"{user.pk}\n{key}".encode()).hexdigest()[:60] if key else None
     partner = getattr(user, "partner", None) if getattr(user, "role", "") == "partner" else None
-    data = services.Registration(
-        enterprise_number=payload.enterprise_number,
-        company_name=payload.company_name,
-        postcode=payload.postcode,
-        city=payload.city,
-        street=payload.street,
-        employees=payload.employees,
-        turnover=payload.turnover,
-        first_name=payload.first_name,
-        last_name=payload.last_name,
-        email=str(payload.email),
-        phone=payload.phone,
-        text=payload.text,
-        themes=list(Theme.objects.filter(code__in=payload.themes)),
-        consent=payload.consent,
+    data = services.Registration.from_data(
+        {**payload.dict(), "themes": list(Theme.objects.filter(code__in=payload.themes))},
         channel=Channel.PARTNER if partner else Channel.ADVISOR,
-        channel_detail=payload.channel_detail,
         token=token,
     )
     question, created = services.register_question(actor=user, data=data, passed_on_by=partner)
@@ -352,17 +333,13 @@ def allow(request: HttpRequest, question_id: DbId, payload: ReasonIn) -> object:
 def timeline(request: HttpRequest, question_id: DbId) -> object:
     """Every contact, decision and state change on the question: who, when and why."""
     question = _get(request, question_id)
-    internal = sees_internal(request.user)
-    events = events_for(question)
-    if not internal:
-        events = events.exclude(action__in=INTERNAL_ACTIONS)
     return [
         {
             "at": e.occurred_at,
             "who": e.actor_label,
             "action": e.action,
             "summary": e.summary,
-            "reason": e.reason if internal else "",
+            "reason": e.reason,
         }
-        for e in events[:200]
+        for e in shown_events(request.user, question, limit=200)
     ]

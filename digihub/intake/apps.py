@@ -29,7 +29,7 @@ class IntakeConfig(AppConfig):
         from digihub.accounts.roles import Role
         from digihub.core.navigation import add_home_panel, add_nav
 
-        from . import policies, workflow  # noqa: F401  (rules and steps register on import)
+        from . import policies, privacy, workflow  # noqa: F401  (they register on import)
 
         add_nav(
             _("Questions"),

@@ -15,7 +15,7 @@ from digihub.core.widgets import searchable_partner_select
 from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
 from digihub.network.routing import parse_postcode
 
-from .models import ContactKind, Route
+from .models import ContactKind, Route, Shared
 
 
 class QuestionForm(SafeTextForm):
@@ -259,11 +259,9 @@ class ValidationForm(SafeTextForm):
 
 class AttachmentForm(SafeTextForm):
     file = forms.FileField(label=_("File"))
-
-
-def form_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    shared_with = forms.ChoiceField(
+        label=_("Who may open it"),
+        choices=Shared.choices,
+        initial=Shared.INTERNAL,
+        required=False,
+    )

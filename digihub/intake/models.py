@@ -99,6 +99,9 @@ class Question(models.Model):
         "network.Theme", blank=True, related_name="questions", verbose_name=_("themes")
     )
     consent_at = models.DateTimeField(_("consent to data processing"), null=True, blank=True)
+    # Whether this question brought the company into the platform. Passing on a question about a
+    # company that was already known grants the partner nothing of that company.
+    company_is_new = models.BooleanField(default=False, editable=False)
     # Changed only by the steps of ``workflow`` (fired through digihub.core.workflow.fire).
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.NEW

@@ -53,10 +53,14 @@ def scope_attachments(user: Any, qs: QuerySet[Attachment]) -> QuerySet[Attachmen
 
 @company_link
 def partner_questions(user: Any) -> Q | None:
-    condition = question_condition(user) if user.role == Role.PARTNER else None
-    if condition is None:
+    """A partner sees the companies it works for, and those its own passing-on brought in; passing
+    on a question about a company already known grants nothing of that company."""
+    if user.role != Role.PARTNER:
         return None
-    return Q(Exists(Question.objects.filter(condition, company=OuterRef("pk"))))
+    linked = Q(passed_on_by_id=user.partner_id, company_is_new=True) | Q(
+        chosen_partner_id=user.partner_id, decision="trajectory"
+    )
+    return Q(Exists(Question.objects.filter(linked, company=OuterRef("pk"))))
 
 
 # Who works on a question at all (which forms its page shows); each step's own rule and the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +23,15 @@ from django.utils.translation import gettext_lazy
 from digihub.accounts.models import User
 from digihub.accounts.roles import Role
 from digihub.companies.models import Contact
-from digihub.companies.services import company_create, find_by_enterprise_number
+from digihub.companies.services import (
+    company_for_question,
+    find_by_enterprise_number,
+    representatives,
+)
 from digihub.companies.sme import SizeClass
 from digihub.core.notifications import Email, dispatch
 from digihub.core.uploads import check_upload
-from digihub.core.workflow import fire
+from digihub.core.workflow import NotAllowed, fire
 
 from .models import (
     Attachment,
@@ -40,6 +45,7 @@ from .models import (
     Status,
     Validation,
 )
+from .policies import can_register
 
 
 @dataclass
@@ -64,6 +70,32 @@ class Registration:
     channel: str = Channel.PUBLIC_FORM
     channel_detail: str = ""
     token: str | None = None
+
+    @classmethod
+    def from_data(
+        cls, data: Mapping[str, Any], *, channel: str, token: str | None = None
+    ) -> Registration:
+        """From a form's cleaned data or an API payload: the one place both are read."""
+        return cls(
+            enterprise_number=data["enterprise_number"],
+            company_name=data["company_name"],
+            postcode=data["postcode"],
+            city=data["city"],
+            street=data.get("street") or "",
+            employees=data.get("employees"),
+            turnover=data.get("turnover"),
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=str(data["email"]),
+            phone=data.get("phone") or "",
+            function=data.get("function") or "",
+            text=data["text"],
+            themes=data.get("themes") or (),
+            consent=bool(data.get("consent")),
+            channel=channel,
+            channel_detail=data.get("channel_detail") or "",
+            token=token,
+        )
 
 
 def _advisor_emails(question: Question) -> list[str]:
@@ -110,7 +142,14 @@ def _officer_emails() -> list[str]:
 def register_question(
     *, actor: Any, data: Registration, passed_on_by: Any = None
 ) -> tuple[Question, bool]:
-    """Register a question. Returns (question, created); a repeated submission token returns the first."""
+    """Register a question. Returns (question, created); a repeated submission token returns the first.
+
+    Anyone may ask through the public form; registering for an SME (advisors) or passing a
+    question on (knowledge partners) is checked here, for pages and API alike."""
+    if data.channel != Channel.PUBLIC_FORM:
+        decision = can_register(actor)
+        if not decision:
+            raise NotAllowed(decision.reason)
     if data.token:
         existing = Question.objects.filter(submission_token=data.token).first()
         if existing is not None:
@@ -127,10 +166,11 @@ def register_question(
     if errors:
         raise ValidationError(errors)
     company = find_by_enterprise_number(data.enterprise_number)
+    company_is_new = company is None
     if company is None:
         try:
             with transaction.atomic():
-                company = company_create(
+                company = company_for_question(
                     actor=actor,
                     data={
                         "enterprise_number": data.enterprise_number,
@@ -141,30 +181,13 @@ def register_question(
                         "employees": data.employees,
                         "turnover": data.turnover,
                     },
-                    reason="question registered",
                 )
         except IntegrityError:  # registered at the same moment by another request
             company = find_by_enterprise_number(data.enterprise_number)
             if company is None:
                 raise
-    contact = (
-        Contact.objects.filter(
-            company=company, email__iexact=data.email, erased_at__isnull=True
-        ).first()
-        if data.email
-        else None
-    )
-    if contact is None:
-        contact = Contact(
-            company=company,
-            first_name=data.first_name,
-            last_name=data.last_name,
-            email=data.email,
-            phone=data.phone,
-            function=data.function,
-        )
-        contact.full_clean()
-        contact.save()
+            company_is_new = False
+    contact = _contact_for(actor, company, data)
     now = timezone.now()
     if data.consent and not contact.consent_at:
         contact.consent_at = now
@@ -180,6 +203,7 @@ def register_question(
         text=data.text.strip(),
         consent_at=now if data.consent else None,
         passed_on_by=passed_on_by,
+        company_is_new=company_is_new,
         outside_target_group=company.size_class == SizeClass.LARGE,
         submission_token=data.token or None,
         registered_at=now,
@@ -218,9 +242,59 @@ def register_question(
                 % {"ref": question.reference},
                 "intake/email/passed_on.txt",
             ),
+            *_tell_representatives(question, company_is_new),
         ],
     )
     return question, True
+
+
+def _contact_for(actor: Any, company: Any, data: Registration) -> Contact:
+    """The person to call back about this question.
+
+    Only the company's own chamber (or a user the company confirmed, about itself) may attach
+    a question to a contact already on file; anyone else gets a new contact holding exactly what
+    they typed, which is never an identity (``companies.services.confirm_representative``)."""
+    trusted = getattr(actor, "is_authenticated", False) and (
+        actor.is_coordinator
+        or (actor.role == Role.ADVISOR and actor.chamber_id == company.chamber_id)
+        or (actor.role == Role.SME and actor.company_id == company.pk)
+    )
+    if trusted and data.email:
+        existing = Contact.objects.filter(
+            company=company, email__iexact=data.email, erased_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+    contact = Contact(
+        company=company,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        email=data.email,
+        phone=data.phone,
+        function=data.function,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def _tell_representatives(question: Question, company_is_new: bool) -> list[Email]:
+    """Someone who is not one of the company's confirmed people asked in its name: they learn
+    it, and that this gives the person no access to the company's data."""
+    if company_is_new:
+        return []
+    known = representatives(question.company)
+    typed = (question.contact.email if question.contact else "").lower()
+    if not known or typed in {address.lower() for address in known}:
+        return []
+    return [
+        Email(
+            known,
+            gettext_lazy("A question in the name of %(company)s") % {"company": question.company},
+            "intake/email/asked_in_your_name.txt",
+            {"question": question},
+        )
+    ]
 
 
 def take_question(*, actor: Any, question: Question) -> Question:

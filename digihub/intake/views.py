@@ -16,6 +16,7 @@ from digihub.accounts.roles import Role
 from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core import throttle
 from digihub.core.access import can, get_visible_or_404, visible
+from digihub.core.forms import add_errors
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
@@ -33,10 +34,10 @@ from .forms import (
     RouteDecisionForm,
     TrajectoryDecisionForm,
     ValidationForm,
-    form_errors,
 )
 from .models import Attachment, Channel, Question, Shared, Status
 from .policies import can_register
+from .workflow import funding_agency
 
 RATE_LIMIT = 5  # public questions per address per ten minutes
 
@@ -46,30 +47,6 @@ def _client_ip(request: HttpRequest) -> str:
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or "unknown"
-
-
-def _registration(form: QuestionForm, channel: str) -> services.Registration:
-    data = form.cleaned_data
-    return services.Registration(
-        enterprise_number=data["enterprise_number"],
-        company_name=data["company_name"],
-        postcode=data["postcode"],
-        city=data["city"],
-        street=data.get("street", ""),
-        employees=data.get("employees"),
-        turnover=data.get("turnover"),
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        phone=data.get("phone", ""),
-        function=data.get("function", ""),
-        text=data["text"],
-        themes=data.get("themes") or (),
-        consent=bool(data.get("consent")),
-        channel=channel,
-        channel_detail=data.get("channel_detail", ""),
-        token=data.get("token") or None,
-    )
 
 
 def _known_sme(request: HttpRequest) -> dict[str, Any]:
@@ -112,12 +89,17 @@ def public_form(request: HttpRequest) -> HttpResponse:
             return render(request, "intake/public_form.html", {"form": form}, status=429)
         try:
             question, created = services.register_question(
-                actor=actor, data=_registration(form, Channel.PUBLIC_FORM)
+                actor=actor,
+                data=services.Registration.from_data(
+                    form.cleaned_data,
+                    channel=Channel.PUBLIC_FORM,
+                    token=form.cleaned_data.get("token") or None,
+                ),
             )
         except ValidationError as exc:
             if not replay:
                 throttle.give_back(key, period=600)
-            form_errors(form, exc)
+            add_errors(form, exc)
         else:
             if not created and not replay:
                 throttle.give_back(key, period=600)
@@ -148,10 +130,12 @@ def register(request: HttpRequest) -> HttpResponse:
         channel = Channel.PARTNER if partner else Channel.ADVISOR
         try:
             question, _created = services.register_question(
-                actor=request.user, data=_registration(form, channel), passed_on_by=partner
+                actor=request.user,
+                data=services.Registration.from_data(form.cleaned_data, channel=channel),
+                passed_on_by=partner,
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("Question %(ref)s registered.") % {"ref": question.reference}
@@ -229,8 +213,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def validations(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.role != Role.OFFICER and not user.is_coordinator:
-        raise PermissionDenied(_("Only the funding agency validates partner choices."))
+    decision = funding_agency(user, Question())
+    if not decision:
+        raise PermissionDenied(decision.reason)
     qs = (
         visible(user, Question)
         .filter(status=Status.AWAITING_VALIDATION)
@@ -330,7 +315,7 @@ def _act(
                 # The action does not fit the question's state (any more): say why on the page.
                 messages.error(request, " ".join(exc.messages))
                 return redirect("intake:detail", pk=question.pk)
-            form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("intake:detail", pk=question.pk)

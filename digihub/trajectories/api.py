@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from digihub.api.types import DbId, InputSchema
+from digihub.audit.visibility import sees_internal
 from digihub.core.access import get_visible_or_404, visible
 from digihub.core.money import MAX_AMOUNT, column_max
 from digihub.network.models import KnowledgePartner
@@ -35,6 +37,11 @@ class TrajectoryOut(Schema):
     completed_at: dt.datetime | None
     stopped_at: dt.datetime | None
     stop_reason: str
+
+    # The reason is the chamber's internal record (digihub.audit.visibility).
+    @staticmethod
+    def resolve_stop_reason(obj: Any, context: Any) -> str:
+        return obj.stop_reason if sees_internal(context["request"].user) else ""
 
 
 class LineIn(InputSchema):

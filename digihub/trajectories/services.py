@@ -14,6 +14,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -27,7 +28,8 @@ from digihub.core.money import ZERO, cents
 from digihub.core.notifications import Email, dispatch
 from digihub.core.pdf import render_pdf
 from digihub.core.uploads import DOCX, PDF, check_upload
-from digihub.core.workflow import fire
+from digihub.core.workflow import advance, fire, workflow_for
+from digihub.funding.models import PaymentRequest
 from digihub.funding.services import (
     commit_quote,
     committed_for,
@@ -121,9 +123,7 @@ def change_partner(*, actor: Any, trajectory: Trajectory, partner: Any, reason: 
 
     def work(t: Trajectory) -> None:
         t.partner = partner
-        t.quotes.filter(status__in=[QuoteStatus.DRAFT, QuoteStatus.ISSUED]).update(  # type: ignore[attr-defined]
-            status=QuoteStatus.SUPERSEDED
-        )
+        _supersede_open_versions(t)
 
     t, _r = fire(
         trajectory,
@@ -243,8 +243,7 @@ def _write_quote(
     total = sum((line.amount for line in new_lines), ZERO)
     if quote is not None:
         current = Quote.objects.select_for_update().get(pk=quote.pk, trajectory=t)
-        if current.status != QuoteStatus.DRAFT:
-            raise ValidationError(_("Only a draft can be changed; make a new version instead."))
+        advance(current, "edit")
         if expected_revision is not None and current.revision != expected_revision:
             raise ValidationError(
                 _(
@@ -263,11 +262,7 @@ def _write_quote(
         current.lines.all().delete()
     else:
         last = t.quotes.order_by("-number").first()  # type: ignore[attr-defined]
-        if last is not None and last.status == QuoteStatus.SIGNED:
-            raise ValidationError(_("The quote is signed; it can no longer change."))
-        t.quotes.filter(status__in=[QuoteStatus.DRAFT, QuoteStatus.ISSUED]).update(
-            status=QuoteStatus.SUPERSEDED
-        )  # type: ignore[attr-defined]
+        _supersede_open_versions(t)
         current = Quote.objects.create(
             trajectory=t,
             number=(last.number + 1) if last else 1,
@@ -281,6 +276,14 @@ def _write_quote(
         line.quote = current
     QuoteLine.objects.bulk_create(new_lines)
     return current
+
+
+def _supersede_open_versions(t: Trajectory) -> None:
+    """Every version that could still be edited or signed is replaced (the quote's table)."""
+    open_versions = workflow_for(Quote).step("supersede").source
+    for version in t.quotes.filter(status__in=open_versions).select_for_update():  # type: ignore[attr-defined]
+        advance(version, "supersede")
+        version.save(update_fields=["status"])
 
 
 def quote_pdf(quote: Quote, split: Any) -> bytes:
@@ -300,14 +303,13 @@ def issue_quote(*, actor: Any, quote: Quote) -> Quote:
 
     def work(t: Trajectory) -> Quote:
         q = Quote.objects.select_for_update().get(pk=quote.pk, trajectory=t)
-        if q.status != QuoteStatus.DRAFT:
-            raise ValidationError(_("Only a draft can be issued."))
+        advance(q, "issue")
         if q.valid_until < timezone.localdate():
             raise ValidationError({"valid_until": _("The validity date lies in the past.")})
         data = quote_pdf(q, guidance_split(hub=t.hub, amount=q.total))
         q.pdf.save(f"{t.reference}-v{q.number}.pdf", ContentFile(data), save=False)
         q.pdf_sha256 = hashlib.sha256(data).hexdigest()
-        q.status, q.issued_at = QuoteStatus.ISSUED, timezone.now()
+        q.issued_at = timezone.now()
         q.save()
         return q
 
@@ -329,26 +331,26 @@ def issue_quote(*, actor: Any, quote: Quote) -> Quote:
     return q  # type: ignore[no-any-return]
 
 
-def _sign(t: Trajectory, quote: Quote, actor: Any, reason: str, now: dt.datetime) -> Any:
+def _sign(t: Trajectory, quote: Quote, actor: Any, now: dt.datetime) -> Any:
     """Inside the signing step: the quote must be the current, valid version; funding commits."""
     q = Quote.objects.select_for_update().get(pk=quote.pk, trajectory=t)
-    latest = t.quotes.exclude(status=QuoteStatus.SUPERSEDED).order_by("-number").first()  # type: ignore[attr-defined]
-    if q.status == QuoteStatus.SIGNED:
-        raise ValidationError(_("This quote is already signed."), code="signed")
-    if q.status != QuoteStatus.ISSUED or latest is None or latest.pk != q.pk:
-        raise ValidationError(
-            _("This is not the current version of the quote; sign the latest one."), code="outdated"
-        )
+    advance(q, "sign")
     if q.valid_until < timezone.localdate():
         raise ValidationError(
             _("The quote expired on %(day)s; ask the partner for a new version.")
             % {"day": q.valid_until},
             code="expired",
         )
+    # The ledger keeps no names: it is immutable, and personal data must stay erasable.
     commitment = commit_quote(
-        actor=actor, hub=t.hub, company=t.company, amount=q.total, document=q, reason=reason
+        actor=actor,
+        hub=t.hub,
+        company=t.company,
+        amount=q.total,
+        document=q,
+        reason=_("Quote %(ref)s v%(n)s signed") % {"ref": t.reference, "n": q.number},
     )
-    q.status, q.signed_at = QuoteStatus.SIGNED, now
+    q.signed_at = now
     t.quote_signed_at = now
     return q, commitment
 
@@ -386,7 +388,7 @@ def sign_quote_online(*, actor: Any, quote: Quote, signer_name: str, pdf_sha256:
                 ),
                 code="outdated",
             )
-        q, commitment = _sign(t, quote, actor, reason, now)
+        q, commitment = _sign(t, quote, actor, now)
         q.signed_by_name, q.signed_by = signer_name.strip()[:200], actor
         q.save()
         signed.update(quote=q, commitment=commitment)
@@ -417,7 +419,7 @@ def upload_signed_copy(
     signed: dict[str, Any] = {}
 
     def work(t: Trajectory) -> Quote:
-        q, commitment = _sign(t, quote, actor, _("Signed copy uploaded"), now)
+        q, commitment = _sign(t, quote, actor, now)
         q.signed_by_name = signer_name.strip()[:200]
         q.signed_copy.save(f"{t.reference}-v{q.number}-signed.pdf", upload, save=False)
         q.save()
@@ -651,10 +653,6 @@ def partner_load(partner: Any) -> dict[str, int]:
 
 
 def sme_share(trajectory: Trajectory) -> Decimal:
-    from django.contrib.contenttypes.models import ContentType
-
-    from digihub.funding.models import PaymentRequest
-
     quote_ids = [str(pk) for pk in trajectory.quotes.values_list("pk", flat=True)]  # type: ignore[attr-defined]
     return PaymentRequest.objects.filter(
         document_type=ContentType.objects.get_for_model(Quote), document_id__in=quote_ids

@@ -20,6 +20,7 @@ from digihub.core.forms import add_errors
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
+from digihub.funding.models import PaymentRequest
 from digihub.funding.services import FundingRefused, guidance_split
 from digihub.network.models import KnowledgePartner
 from digihub.trajectories.policies import trajectory_condition
@@ -142,8 +143,6 @@ def sme_workspace(request: HttpRequest) -> HttpResponse:
         .select_related("partner", "advisor", "company")
         .order_by("-started_at")
     )
-    from digihub.funding.models import PaymentRequest
-
     return render(
         request,
         "trajectories/sme_workspace.html",
@@ -173,7 +172,7 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
             split = None
     # Each action form gets its own id prefix so labels stay unique on the page; a form that
     # was sent and refused comes back bound, with what was typed and the errors at its fields.
-    blank = {
+    blank: dict[str, Any] = {
         "sign_form": lambda: SignForm(
             initial={"pdf_sha256": current.pdf_sha256 if current else ""}
         ),

@@ -17,10 +17,19 @@ from digihub.core.access import ALLOW, Decision, deny
 from digihub.core.workflow import Audience, Step, Workflow, declare_event, on_step, register
 from digihub.intake.models import Question
 
-from .models import OPEN_PHASES, Advice, Phase, PhaseSpan, Survey, Trajectory
+from .models import (
+    OPEN_PHASES,
+    Advice,
+    Phase,
+    PhaseSpan,
+    Quote,
+    QuoteStatus,
+    Survey,
+    Trajectory,
+)
 from .services import open_trajectory
 
-STARTUP, QUOTE, EXECUTION, COMPLETED, STOPPED = (
+STARTUP, IN_QUOTE, EXECUTION, COMPLETED, STOPPED = (
     Phase.STARTUP,
     Phase.QUOTE,
     Phase.EXECUTION,
@@ -68,20 +77,24 @@ STEPS = (
     # step               from                 to          who            event                         audience
     Step(
         "change_partner",
-        (STARTUP, QUOTE),
+        (STARTUP, IN_QUOTE),
         None,
         chamber,
         "trajectory.partner_changed",
         Audience.SME,
     ),
-    Step("save_quote", (STARTUP, QUOTE), QUOTE, partner_staff, "quote.saved", Audience.PARTNER),
-    Step("issue_quote", (QUOTE,), None, partner_staff, "quote.issued", Audience.SME),
-    Step("sign_online", (QUOTE,), EXECUTION, the_sme, "quote.signed", Audience.SME),
-    Step("sign_copy", (QUOTE,), EXECUTION, chamber, "quote.signed", Audience.SME),
-    Step("plan_session", (QUOTE, EXECUTION), None, partner_staff, "session.planned", Audience.SME),
+    Step(
+        "save_quote", (STARTUP, IN_QUOTE), IN_QUOTE, partner_staff, "quote.saved", Audience.PARTNER
+    ),
+    Step("issue_quote", (IN_QUOTE,), None, partner_staff, "quote.issued", Audience.SME),
+    Step("sign_online", (IN_QUOTE,), EXECUTION, the_sme, "quote.signed", Audience.SME),
+    Step("sign_copy", (IN_QUOTE,), EXECUTION, chamber, "quote.signed", Audience.SME),
+    Step(
+        "plan_session", (IN_QUOTE, EXECUTION), None, partner_staff, "session.planned", Audience.SME
+    ),
     Step(
         "record_outcome",
-        (QUOTE, EXECUTION, COMPLETED),
+        (IN_QUOTE, EXECUTION, COMPLETED),
         None,
         partner_staff,
         "session.outcome",
@@ -138,6 +151,69 @@ def _history(t: Trajectory, before: str, after: str, actor: Any, reason: str, at
     )
     t.phase_changed_at = at
 
+
+# The quote's versions move inside the trajectory's steps (``advance``): who may act and the event
+# are the trajectory's; these rows say which version may be edited, issued, signed or replaced.
+def _by_the_trajectory_step(user: Any, q: Quote) -> Decision:
+    """whoever may take the enclosing trajectory step"""
+    return ALLOW
+
+
+def is_latest_version(q: Quote) -> Decision:
+    latest = (
+        Quote.objects.filter(trajectory_id=q.trajectory_id)
+        .exclude(status=QuoteStatus.SUPERSEDED)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest == q.pk:
+        return ALLOW
+    return deny(_("This is not the current version of the quote; sign the latest one."))
+
+
+DRAFT, ISSUED, SIGNED, SUPERSEDED = (
+    QuoteStatus.DRAFT,
+    QuoteStatus.ISSUED,
+    QuoteStatus.SIGNED,
+    QuoteStatus.SUPERSEDED,
+)
+QUOTE_STEPS = (
+    # step        from               to          who                      event  audience
+    Step("edit", (DRAFT,), None, _by_the_trajectory_step, "", Audience.INTERNAL),
+    Step("issue", (DRAFT,), ISSUED, _by_the_trajectory_step, "", Audience.INTERNAL),
+    Step(
+        "sign",
+        (ISSUED,),
+        SIGNED,
+        _by_the_trajectory_step,
+        "",
+        Audience.INTERNAL,
+        (is_latest_version,),
+    ),
+    Step("supersede", (DRAFT, ISSUED), SUPERSEDED, _by_the_trajectory_step, "", Audience.INTERNAL),
+)
+
+
+def _quote_not_now(q: Quote) -> str:
+    refusals: dict[str, str] = {
+        DRAFT: _("This quote is still a draft."),
+        ISSUED: _("Only a draft can be changed; make a new version instead."),
+        SIGNED: _("This quote is already signed."),
+        SUPERSEDED: _("This is not the current version of the quote; sign the latest one."),
+    }
+    return refusals.get(q.status, _("Not possible for this quote now."))
+
+
+QUOTE = register(
+    Workflow(
+        model=Quote,
+        field="status",
+        steps=QUOTE_STEPS,
+        lock=lambda q: Quote.objects.select_for_update().get(pk=q.pk),
+        not_now=_quote_not_now,
+    )
+)
 
 TRAJECTORY = register(
     Workflow(
