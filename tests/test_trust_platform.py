@@ -234,6 +234,14 @@ def test_row13_throttle_counts_atomically_per_window(db: Any) -> None:
     throttle.give_back("test:a", period=600)
     throttle.reset("test:a")
     assert throttle.hit("test:a", limit=1, period=600)
+    # Addresses are not kept: counters of windows over for a day go with the next new window.
+    from digihub.core.models import ThrottleCounter
+
+    ThrottleCounter.objects.create(
+        key="test:old", window_start=timezone.now() - dt.timedelta(days=2), count=3
+    )
+    assert throttle.hit("test:c", limit=3, period=600)
+    assert not ThrottleCounter.objects.filter(key="test:old").exists()
 
 
 # Row 14 ------------------------------------------------------------------------------------------

@@ -38,9 +38,10 @@ def hit(key: str, *, limit: int, period: int) -> bool:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [key[:200], connection.ops.adapt_datetimefield_value(start)])
         count = int(cursor.fetchone()[0])
-        if count == 1:
-            # A new window for this key: forget the keys whose window ended a day ago or more.
-            ThrottleCounter.objects.filter(window_start__lt=start - dt.timedelta(days=1)).delete()
+    if count == 1:
+        # A new window for this key: forget the keys whose window ended a day ago or more (in its
+        # own statement, after the count is committed, so no two requests wait on each other).
+        ThrottleCounter.objects.filter(window_start__lt=start - dt.timedelta(days=1)).delete()
     return count <= limit
 
 
