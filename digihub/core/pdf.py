@@ -8,11 +8,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from .outbound import xml_text
+
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string(template_name, context)
+    # Every PDF (report, quote, payment) is made XML-safe here, where they all pass.
+    html = xml_text(render_to_string(template_name, context))
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=2)
     return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()  # type: ignore[no-any-return]

@@ -11,7 +11,7 @@ def _advisor_panel(user: Any) -> dict[str, Any]:
     from digihub.core.access import visible
 
     from .models import Question, Status
-    from .services import stale_condition
+    from .selectors import stale_condition
 
     return visible(user, Question).aggregate(
         new=Count("pk", filter=Q(status=Status.NEW)),

@@ -117,3 +117,10 @@ def reach_counts(
     registered_by_then = qs.filter(registered_at__lt=upto).count()
     totals["open"] = registered_by_then - totals.pop("standing")
     return {key: int(value or 0) for key, value in totals.items()}
+
+
+def stale_condition(days: int) -> Q:
+    return Q(
+        status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING_SME],
+        last_activity_at__lt=timezone.now() - dt.timedelta(days=days),
+    )

@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +41,6 @@ from .models import (
     Question,
     Route,
     Shared,
-    Status,
     Validation,
 )
 from .policies import can_register
@@ -736,10 +734,3 @@ def allow_outside_target_group(*, actor: Any, question: Question, reason: str) -
         summary=gettext_lazy("Trajectory allowed although outside the SME target group"),
     )
     return q
-
-
-def stale_condition(days: int) -> Q:
-    return Q(
-        status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING_SME],
-        last_activity_at__lt=timezone.now() - dt.timedelta(days=days),
-    )

@@ -21,7 +21,7 @@ from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
 
-from . import services
+from . import selectors, services
 from .forms import (
     AdvisorQuestionForm,
     AttachmentForm,
@@ -169,7 +169,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "new": Q(status=Status.NEW),
         "mine": Q(advisor=user) & ~Q(status=Status.DECIDED),
         "waiting": Q(status=Status.WAITING_SME),
-        "stale": services.stale_condition(settings.DIGIHUB_STALE_DAYS),
+        "stale": selectors.stale_condition(settings.DIGIHUB_STALE_DAYS),
         "decided": Q(status=Status.DECIDED),
         "all": Q(),
     }

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _partner_panel(user: Any) -> dict[str, Any]:
-    from .services import partner_load
+    from .selectors import partner_load
 
     return partner_load(user.partner) if user.partner_id else {}
 

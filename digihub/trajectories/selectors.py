@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from .models import Phase, PhaseSpan, Trajectory
+from digihub.core.money import ZERO
+from digihub.funding.models import PaymentRequest
+
+from .models import Phase, PhaseSpan, Quote, Trajectory
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -33,7 +38,15 @@ def phase_counts_on(
     return counts
 
 
-def workspace(qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
-    return qs.select_related("company", "partner", "advisor", "hub").order_by(
-        "phase_changed_at", "pk"
-    )
+def partner_load(partner: Any) -> dict[str, int]:
+    running = Trajectory.objects.filter(
+        partner=partner, phase__in=[Phase.QUOTE, Phase.EXECUTION]
+    ).count()
+    return {"running": running, "capacity": partner.capacity}
+
+
+def sme_share(trajectory: Trajectory) -> Decimal:
+    quote_ids = [str(pk) for pk in trajectory.quotes.values_list("pk", flat=True)]  # type: ignore[attr-defined]
+    return PaymentRequest.objects.filter(
+        document_type=ContentType.objects.get_for_model(Quote), document_id__in=quote_ids
+    ).aggregate(total=Sum("amount", default=ZERO))["total"]

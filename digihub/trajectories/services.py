@@ -14,12 +14,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,7 +27,6 @@ from digihub.core.notifications import Email, dispatch
 from digihub.core.pdf import render_pdf
 from digihub.core.uploads import DOCX, PDF, check_upload
 from digihub.core.workflow import advance, fire, workflow_for
-from digihub.funding.models import PaymentRequest
 from digihub.funding.services import (
     commit_quote,
     committed_for,
@@ -51,6 +48,20 @@ from .models import (
     Survey,
     Trajectory,
 )
+
+
+def record_phase(t: Trajectory, phase: str, actor: Any, reason: str, at: dt.datetime) -> None:
+    """Close the current phase period and open the next: the phase on any past date follows.
+    The one writer of phase history, for the opening and for every step (``workflow``)."""
+    PhaseSpan.objects.filter(trajectory=t, left_at__isnull=True).update(left_at=at)
+    PhaseSpan.objects.create(
+        trajectory=t,
+        phase=phase,
+        entered_at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+    )
+    t.phase_changed_at = at
 
 
 def _partner_emails(t: Trajectory) -> list[str]:
@@ -90,13 +101,7 @@ def open_trajectory(*, actor: Any, question: Any, partner: Any, reason: str = ""
     themes = getattr(question, "themes", None)
     if themes is not None:
         t.themes.set(themes.all())
-    PhaseSpan.objects.create(
-        trajectory=t,
-        phase=Phase.STARTUP,
-        entered_at=now,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
+    record_phase(t, Phase.STARTUP, actor, reason, now)
     dispatch(
         actor=actor,
         action="trajectory.opened",
@@ -643,17 +648,3 @@ def answer_survey(*, actor: Any, trajectory: Trajectory, score: int, comment: st
         summary=gettext_lazy("Satisfaction: %(score)s/5") % {"score": score},
     )
     return survey  # type: ignore[no-any-return]
-
-
-def partner_load(partner: Any) -> dict[str, int]:
-    running = Trajectory.objects.filter(
-        partner=partner, phase__in=[Phase.QUOTE, Phase.EXECUTION]
-    ).count()
-    return {"running": running, "capacity": partner.capacity}
-
-
-def sme_share(trajectory: Trajectory) -> Decimal:
-    quote_ids = [str(pk) for pk in trajectory.quotes.values_list("pk", flat=True)]  # type: ignore[attr-defined]
-    return PaymentRequest.objects.filter(
-        document_type=ContentType.objects.get_for_model(Quote), document_id__in=quote_ids
-    ).aggregate(total=Sum("amount", default=ZERO))["total"]

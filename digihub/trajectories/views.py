@@ -25,7 +25,7 @@ from digihub.funding.services import FundingRefused, guidance_split
 from digihub.network.models import KnowledgePartner
 from digihub.trajectories.policies import trajectory_condition
 
-from . import services
+from . import selectors, services
 from .calendar import to_ics
 from .forms import (
     AdviceForm,
@@ -115,7 +115,7 @@ def partner_workspace(request: HttpRequest) -> HttpResponse:
     if user.role != Role.PARTNER:
         raise PermissionDenied(_("This is the knowledge partners' workspace."))
     mine = visible(user, Trajectory).select_related("company", "advisor", "hub", "partner")
-    load = services.partner_load(user.partner)
+    load = selectors.partner_load(user.partner)
     return render(
         request,
         "trajectories/partner_workspace.html",
@@ -207,7 +207,7 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
         "may_sign": can(user, "sign", t),
         "Phase": Phase,
         "QuoteStatus": QuoteStatus,
-        "sme_share": services.sme_share(t),
+        "sme_share": selectors.sme_share(t),
         **forms,
     }
 

@@ -21,13 +21,12 @@ from .models import (
     OPEN_PHASES,
     Advice,
     Phase,
-    PhaseSpan,
     Quote,
     QuoteStatus,
     Survey,
     Trajectory,
 )
-from .services import open_trajectory
+from .services import open_trajectory, record_phase
 
 STARTUP, IN_QUOTE, EXECUTION, COMPLETED, STOPPED = (
     Phase.STARTUP,
@@ -140,16 +139,7 @@ def _not_now(t: Trajectory) -> str:
 
 
 def _history(t: Trajectory, before: str, after: str, actor: Any, reason: str, at: Any) -> None:
-    """Close the current phase period and open the next: the phase on any past date follows."""
-    PhaseSpan.objects.filter(trajectory=t, left_at__isnull=True).update(left_at=at)
-    PhaseSpan.objects.create(
-        trajectory=t,
-        phase=after,
-        entered_at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
-    t.phase_changed_at = at
+    record_phase(t, after, actor, reason, at)
 
 
 # The quote's versions move inside the trajectory's steps (``advance``): who may act and the event
