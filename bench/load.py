@@ -187,6 +187,9 @@ def main() -> None:
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 60),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DIGIHUB_TASKS": "immediate",
+        # The benchmark logs in as the generated demo users, who skip the second factor only
+        # in demo mode (gunicorn runs no system checks; never set this on a real installation).
+        "DIGIHUB_DEMO_MODE": "1",
         # As in production with several workers: they share computed report figures.
         "DIGIHUB_CACHE_URL": "file://" + tempfile.mkdtemp(prefix="digihub-bench-cache-"),
     }

@@ -73,7 +73,7 @@ class CompanyFilters(InputSchema):
     province: DbId | None = None
     size_class: str | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**9)
 
 
 @router.get("/", response=list[CompanyOut])

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from digihub.api.types import DbId, InputSchema
 from digihub.audit.visibility import sees_internal
+from digihub.core.dates import PlausibleDate, PlausibleDateTime
 from digihub.core.access import get_visible_or_404, visible
 from digihub.core.money import MAX_AMOUNT, column_max
 from digihub.network.models import KnowledgePartner
@@ -53,7 +54,7 @@ class LineIn(InputSchema):
 class QuoteIn(InputSchema):
     scope: str = Field(..., min_length=1, max_length=5000)
     methodology: str = Field("", max_length=5000)
-    valid_until: dt.date
+    valid_until: PlausibleDate
     lines: list[LineIn] = Field(..., max_length=50)
     expected_revision: int | None = Field(None, ge=1, le=10**6)
 
@@ -70,7 +71,7 @@ class QuoteOut(Schema):
     number: int
     status: str
     scope: str
-    valid_until: dt.date
+    valid_until: PlausibleDate
     total: Decimal
     revision: int
     pdf_sha256: str
@@ -91,8 +92,8 @@ class SignIn(InputSchema):
 class SessionIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     kind: str = Field("session", pattern="^(session|test_day)$")
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: PlausibleDateTime
+    ends_at: PlausibleDateTime
     place: str = Field("lab", pattern="^(lab|company|online)$")
     location: str = Field("", max_length=300)
     participants: str = Field("", max_length=500)
@@ -104,15 +105,15 @@ class SessionOut(Schema):
     trajectory_id: int
     kind: str
     title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: PlausibleDateTime
+    ends_at: PlausibleDateTime
     place: str
     location: str
 
 
 class AdviceIn(InputSchema):
     kind: str = Field("action_plan", pattern="^(action_plan|report)$")
-    delivered_on: dt.date
+    delivered_on: PlausibleDate
     summary: str = Field(..., min_length=1, max_length=20000)
 
 

@@ -22,6 +22,9 @@ class Command(BaseCommand):
     help = "Build (or bring up to date) the demo network. Safe to run more than once."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from digihub.accounts.demo import require_demo_mode
+
+        require_demo_mode()  # before anything is written: demo data never lands in production
         for module_name in DEMO_MODULES:
             try:
                 module = import_module(module_name)
