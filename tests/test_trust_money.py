@@ -538,3 +538,22 @@ def test_row12_funding_services_check_permission_themselves(funded: Any, client_
     funding.mark_paid(actor=funded.advisor_a, request=payment)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"funding.budget_set", "funding.committed", "funding.spent", "funding.paid"} <= actions
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_row12_rates_must_sum_to_100_in_the_database(network: Any) -> None:
+    from django.db import IntegrityError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a deferred constraint trigger exists on PostgreSQL only")
+    funding_demo.build()
+    project_type = ProjectType.objects.get(programme__code="voka-digihub-efro", number=2)
+    efro = project_type.rates.get(source__code="efro")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SourceRate.history.filter(pk=efro.pk).update(rate=Decimal("0.9"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SourceRate.history.create(
+            project_type=project_type, source=efro.source, rate=Decimal("0.4"), version=7
+        )
+    assert sum(r.rate for r in project_type.rates.all()) == 1

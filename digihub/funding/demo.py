@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from digihub.network.models import Hub
 
 from .models import (
@@ -90,7 +92,9 @@ DEL_2020: dict[str, Any] = {
 }
 
 
+@transaction.atomic
 def build() -> None:
+    """One transaction: on PostgreSQL a version's rates must add up to 100 % when it commits."""
     sources = {}
     for code, nl, en, payer, subsidy, order in SOURCES:
         sources[code], _ = FundingSource.objects.update_or_create(
