@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from digihub.core.workflow import NotNow
+
 from .auth import AUTH
 from .errors import server_error_response, validation_error_payload
 
@@ -29,6 +31,12 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, validation_error_payload(exc), status=422)
+
+
+@api.exception_handler(NotNow)
+def on_not_now(request: HttpRequest, exc: NotNow) -> HttpResponse:
+    """The step does not fit the object's state (any more): a conflict, not bad input."""
+    return api.create_response(request, validation_error_payload(exc), status=409)
 
 
 @api.exception_handler(PermissionDenied)
@@ -59,6 +67,7 @@ ROUTERS = (
     ("funding", "digihub.funding.api"),
     ("trajectories", "digihub.trajectories.api"),
     ("reporting", "digihub.reporting.api"),
+    ("registry", "digihub.registry.api"),
 )
 
 for prefix, module_name in ROUTERS:

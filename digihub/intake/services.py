@@ -31,6 +31,7 @@ from digihub.companies.sme import SizeClass
 from digihub.core.notifications import Email, dispatch
 from digihub.core.uploads import check_upload
 from digihub.core.workflow import NotAllowed, fire
+from digihub.network.models import ServiceType
 
 from .models import (
     Attachment,
@@ -144,7 +145,7 @@ def register_question(
 
     Anyone may ask through the public form; registering for an SME (advisors) or passing a
     question on (knowledge partners) is checked here, for pages and API alike."""
-    if data.channel != Channel.PUBLIC_FORM:
+    if data.channel != Channel.PUBLIC_FORM and actor is not None:  # None: the platform itself
         decision = can_register(actor)
         if not decision:
             raise NotAllowed(decision.reason)
@@ -529,20 +530,35 @@ def _decided_email(q: Question, partner: Any = None) -> list[Email]:
 
 
 def decide_trajectory(
-    *, actor: Any, question: Question, partner: Any, reason: str, ask_validation: bool = False
+    *,
+    actor: Any,
+    question: Question,
+    partner: Any,
+    reason: str,
+    ask_validation: bool = False,
+    service_type: str = ServiceType.TEST_BEFORE_INVEST,
 ) -> Any:
-    """Decision (1): start a trajectory with the chosen partner (in its start-up phase).
+    """Decision (1): start a trajectory with the chosen partner (in its start-up phase), for
+    one of the hub's service types.
 
     The trajectories context opens it when this step is taken (``on_step``); it is returned.
     With ``ask_validation`` the funding agency first validates the choice; the trajectory then
     opens when an officer approves it, and None is returned."""
+    _check_service_type(service_type)
     if ask_validation:
-        request_partner_validation(actor=actor, question=question, partner=partner, reason=reason)
+        request_partner_validation(
+            actor=actor,
+            question=question,
+            partner=partner,
+            reason=reason,
+            service_type=service_type,
+        )
         return None
     _check_partner(partner, reason)
 
     def work(q: Question) -> None:
         q.chosen_partner = partner
+        q.chosen_service_type = service_type
         _set_decision(q, actor, Decision.TRAJECTORY, reason)
 
     q, _r = fire(
@@ -557,14 +573,26 @@ def decide_trajectory(
     return q.trajectories.order_by("-pk").first()  # type: ignore[attr-defined]
 
 
+def _check_service_type(service_type: str) -> None:
+    if service_type not in ServiceType.values:
+        raise ValidationError({"service_type": _("Choose one of the services.")})
+
+
 def request_partner_validation(
-    *, actor: Any, question: Question, partner: Any, reason: str
+    *,
+    actor: Any,
+    question: Question,
+    partner: Any,
+    reason: str,
+    service_type: str = ServiceType.TEST_BEFORE_INVEST,
 ) -> Question:
     """Ask the funding agency to validate the partner choice before the trajectory opens."""
     _check_partner(partner, reason)
+    _check_service_type(service_type)
 
     def work(q: Question) -> None:
         q.chosen_partner = partner
+        q.chosen_service_type = service_type
         q.validation, q.decision_reason, q.validation_comment = Validation.REQUESTED, reason, ""
         q.validated_by, q.validated_at = None, None
 
