@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from digihub.audit.services import record_event
+from digihub.core.access import require
 
 from .models import KnowledgePartner
 
@@ -26,6 +27,9 @@ def partner_update(
     *, actor: Any, partner: KnowledgePartner, data: dict[str, Any], themes: Any = None
 ) -> KnowledgePartner:
     locked = KnowledgePartner.objects.select_for_update().get(pk=partner.pk)
+    if actor is not None:  # None: the platform itself (demo data, imports)
+        require(actor, "change", locked)
+    before = {field: getattr(locked, field) for field in PARTNER_FIELDS}
     for field in PARTNER_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
@@ -38,5 +42,10 @@ def partner_update(
         action="partner.updated",
         target=locked,
         summary=_("Knowledge partner %(name)s updated") % {"name": locked.short_name},
+        data={
+            field: {"from": str(before[field]), "to": str(getattr(locked, field))}
+            for field in PARTNER_FIELDS
+            if getattr(locked, field) != before[field]
+        },
     )
     return locked
