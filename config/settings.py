@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DIGIHUB_VAR_DIR", BASE_DIR / "var"))
@@ -77,6 +76,7 @@ INSTALLED_APPS = [
     "digihub.funding",
     "digihub.trajectories",
     "digihub.reporting",
+    "digihub.assessments",
     "digihub.api",
 ]
 
@@ -230,7 +230,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Each language in its own name, as the switcher shows it to someone who reads only that one.
+LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -295,6 +296,12 @@ LOGGING = {
 
 # Domain settings
 DIGIHUB_STALE_DAYS = int(os.environ.get("DIGIHUB_STALE_DAYS", "14"))
+# Digital maturity assessments: T1 is requested this many days after a trajectory's completion;
+# a link to fill one in stays valid this many days; reminders every so many days, at most so many.
+DIGIHUB_DMA_T1_AFTER_DAYS = int(os.environ.get("DIGIHUB_DMA_T1_AFTER_DAYS", "90"))
+DIGIHUB_DMA_LINK_DAYS = int(os.environ.get("DIGIHUB_DMA_LINK_DAYS", "30"))
+DIGIHUB_DMA_REMINDER_DAYS = int(os.environ.get("DIGIHUB_DMA_REMINDER_DAYS", "7"))
+DIGIHUB_DMA_MAX_REMINDERS = int(os.environ.get("DIGIHUB_DMA_MAX_REMINDERS", "2"))
 
 
 def _caches(url: str) -> dict[str, dict[str, str]]:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("funding/", include("digihub.funding.urls")),
     path("trajectories/", include("digihub.trajectories.urls")),
     path("reports/", include("digihub.reporting.urls")),
+    path("maturity/", include("digihub.assessments.urls")),
 ]

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -66,6 +67,13 @@ class User(AbstractUser):
         verbose_name=_("company"),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the e-mails this person receives; empty: the platform's."),
+    )
     is_demo = models.BooleanField(
         _("demo account"),
         default=False,

@@ -24,7 +24,64 @@ class LegalForm(models.TextChoices):
     COMMV = "CommV", _("Limited partnership (CommV)")
     VZW = "VZW", _("Non-profit association (VZW)")
     SOLE = "EZ", _("Sole proprietorship")
+    # Public-sector bodies (KBO/BCE legal forms of local and regional government).
+    MUNICIPALITY = "GEM", _("Municipality")
+    OCMW = "OCMW", _("Public centre for social welfare (OCMW/CPAS)")
+    PROVINCE = "PROV", _("Province")
+    INTERMUNICIPAL = "IC", _("Intermunicipal association")
+    PUBLIC_BODY = "PUB", _("Other public body")
     OTHER = "other", _("Other")
+
+
+class CustomerKind(models.TextChoices):
+    """Whom a hub serves, counted separately in the KPIs (stable codes)."""
+
+    SME = "sme", _("SME")
+    MIDCAP = "midcap", _("Mid-cap")
+    LARGE = "large", _("Large enterprise")
+    PUBLIC = "public", _("Public-sector organisation")
+    UNKNOWN = "unknown", _("Unknown (size not known)")
+
+
+class CustomerRule(models.Model):
+    """One rule of "which kind of customer is this": the first rule (by ``order``) whose
+    conditions all hold decides. Rules are data (admin), so a hub abroad can add its legal forms
+    or a mid-cap ceiling of its own. An empty condition always holds."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    kind = models.CharField(_("customer kind"), max_length=8, choices=CustomerKind.choices)
+    legal_form = models.CharField(
+        _("legal form"), max_length=8, choices=LegalForm.choices, blank=True
+    )
+    size_classes = models.CharField(
+        _("EU size classes"),
+        max_length=60,
+        blank=True,
+        help_text=_("Comma-separated codes, e.g. micro,small,medium; empty: any."),
+    )
+    max_employees = models.PositiveIntegerField(
+        _("employees below"),
+        null=True,
+        blank=True,
+        help_text=_("Holds when the company has fewer employees than this; empty: any."),
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("customer rule")
+        verbose_name_plural = _("customer rules")
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.get_kind_display()}"
+
+    def holds(self, legal_form: str, size_class: str, employees: int | None) -> bool:
+        if self.legal_form and legal_form != self.legal_form:
+            return False
+        classes = {c.strip() for c in self.size_classes.split(",") if c.strip()}
+        if classes and size_class not in classes:
+            return False
+        below = self.max_employees
+        return below is None or (employees is not None and employees < below)
 
 
 class Company(models.Model):
@@ -82,6 +139,14 @@ class Company(models.Model):
         max_length=8,
         choices=SizeClass.choices,
         default=SizeClass.UNKNOWN,
+        editable=False,
+        db_index=True,
+    )
+    customer_kind = models.CharField(
+        _("customer kind"),
+        max_length=8,
+        choices=CustomerKind.choices,
+        default=CustomerKind.UNKNOWN,
         editable=False,
         db_index=True,
     )
@@ -145,6 +210,13 @@ class Contact(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     function = models.CharField(_("function"), max_length=100, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the e-mails this person receives; empty: the platform's."),
+    )
     consent_at = models.DateTimeField(_("consent given on"), null=True, blank=True)
     # Proof that this person speaks for the company: the chamber confirmed them (after the
     # exploratory conversation) or a confirmed user of the company invited them. A contact typed

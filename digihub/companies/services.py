@@ -20,7 +20,7 @@ from digihub.core.access import require
 from digihub.core.notifications import Email, dispatch
 from digihub.network.routing import route_postcode
 
-from .models import Company, Contact
+from .models import Company, Contact, CustomerKind, CustomerRule
 from .policies import can_create_company
 from .sme import classify
 from .validators import normalise_enterprise_number
@@ -76,6 +76,15 @@ def nace_section(code: str) -> str:
     return ""
 
 
+def customer_kind(legal_form: str, size_class: str, employees: int | None) -> str:
+    """The kind of customer (SME, mid-cap, large, public sector): the first ``CustomerRule``
+    that holds, in order; none holds: unknown."""
+    for rule in CustomerRule.objects.all():
+        if rule.holds(legal_form, size_class, employees):
+            return str(rule.kind)
+    return str(CustomerKind.UNKNOWN)
+
+
 def find_by_enterprise_number(value: str) -> Company | None:
     try:
         number = normalise_enterprise_number(value)
@@ -117,6 +126,7 @@ def _apply(company: Company, data: dict[str, Any]) -> None:
         Decimal(company.turnover) if company.turnover is not None else None,
         Decimal(company.balance_total) if company.balance_total is not None else None,
     )
+    company.customer_kind = customer_kind(company.legal_form, company.size_class, company.employees)
     company.full_clean(exclude=["province", "chamber", "hub"], validate_unique=False)
 
 

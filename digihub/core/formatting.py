@@ -13,7 +13,10 @@ from django.utils.translation import get_language
 
 
 def babel_locale() -> str:
-    return "en_BE" if (get_language() or "nl").startswith("en") else "nl_BE"
+    language = get_language() or "nl"
+    if language.startswith("fr"):
+        return "fr_BE"
+    return "en_BE" if language.startswith("en") else "nl_BE"
 
 
 def eur(amount: Decimal | int | None) -> str:

@@ -28,7 +28,30 @@ class Email:
     subject: Any  # a lazy translation; rendered in ``language``
     template: str  # a plain-text template, rendered without HTML escaping
     context: dict[str, Any] = field(default_factory=dict)
-    language: str = "nl"
+    # Empty: each recipient's preferred language (``recipient_languages``); set: that one.
+    language: str = ""
+
+
+def recipient_languages(addresses: list[str]) -> dict[str, list[str]]:
+    """The recipients grouped by the language they read their mail in: a user's or contact's
+    preferred language, else the platform's (``LANGUAGE_CODE``)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    known = {code for code, _name in settings.LANGUAGES}
+    preferred: dict[str, str] = {}
+    lowered = [address.lower() for address in addresses]
+    for model_name in ("companies.Contact", "accounts.User"):  # a user's choice wins
+        model = apps.get_model(model_name)
+        rows = model.objects.filter(email__in=lowered).exclude(language="")
+        for email, language in rows.values_list("email", "language"):
+            preferred[email.lower()] = language
+    groups: dict[str, list[str]] = {}
+    for address in addresses:
+        language = preferred.get(address.lower(), "")
+        language = language if language in known else settings.LANGUAGE_CODE
+        groups.setdefault(language, []).append(address)
+    return groups
 
 
 def dispatch(
@@ -55,8 +78,10 @@ def dispatch(
         recipients = [address for address in email.to if address]
         if not recipients:
             continue
-        with translation.override(email.language):
-            subject = str(email.subject)
-            body = plain_text_email(email.template, {"target": target, **email.context})
-        transaction.on_commit(partial(send_email.enqueue, subject, body, recipients))
+        groups = {email.language: recipients} if email.language else recipient_languages(recipients)
+        for language, addresses in groups.items():
+            with translation.override(language):
+                subject = str(email.subject)
+                body = plain_text_email(email.template, {"target": target, **email.context})
+            transaction.on_commit(partial(send_email.enqueue, subject, body, addresses))
     return event

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digihub.core.i18n import BilingualName
 from digihub.core.money import MoneyField
+from digihub.network.models import ServiceType
 
 
 class Payer(models.TextChoices):
@@ -316,3 +317,44 @@ class PaymentRequest(models.Model):
         from stdnum.be import ogm_vcs
 
         return str(ogm_vcs.format(self.structured_communication))
+
+class ServiceFunding(models.Model):
+    """How a programme funds one kind of EDIH service: a signed quote of a trajectory of that
+    service type is booked on this project type (its rates and hub budgets). A service type
+    without a row is funded as guidance (the programme's guidance project type)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="service_fundings"
+    )
+    service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType.choices)
+    project_type = models.ForeignKey(
+        ProjectType,
+        on_delete=models.PROTECT,
+        related_name="service_fundings",
+        verbose_name=_("project type"),
+    )
+
+    class Meta:
+        ordering = ["programme", "service_type"]
+        verbose_name = _("funding per service type")
+        verbose_name_plural = _("funding per service type")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "service_type"], name="service_funding_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.get_service_type_display()} → {self.project_type}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.project_type_id
+            and self.programme_id
+            and self.project_type.programme_id != self.programme_id
+        ):
+            raise ValidationError(
+                {"project_type": _("Choose a project type of the same programme.")}
+            )

@@ -15,7 +15,7 @@ from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core.access import get_visible_or_404, visible
 from digihub.core.dates import PlausibleDate
 from digihub.core.uploads import serve
-from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
+from digihub.network.models import CommercialPartner, KnowledgePartner, ServiceType, Theme
 
 from . import services
 from .models import Attachment, Channel, ContactKind, Question
@@ -91,6 +91,7 @@ class TrajectoryDecisionIn(InputSchema):
     partner_id: DbId
     reason: str = Field(..., min_length=1, max_length=2000)
     ask_validation: bool = False
+    service_type: ServiceType = ServiceType.TEST_BEFORE_INVEST
 
 
 class RouteDecisionIn(InputSchema):
@@ -226,6 +227,7 @@ def decide_trajectory(
         partner=partner,
         reason=payload.reason,
         ask_validation=payload.ask_validation,
+        service_type=payload.service_type,
     )
     question.refresh_from_db()
     return {"status": question.status, "trajectory_id": getattr(trajectory, "pk", None)}

@@ -12,7 +12,7 @@ from digihub.companies.validators import normalise_enterprise_number
 from digihub.core.dates import validate_plausible_date
 from digihub.core.forms import SafeTextForm
 from digihub.core.widgets import searchable_partner_select
-from digihub.network.models import CommercialPartner, KnowledgePartner, Theme
+from digihub.network.models import CommercialPartner, KnowledgePartner, ServiceType, Theme
 from digihub.network.routing import parse_postcode
 
 from .models import ContactKind, Route, Shared
@@ -191,6 +191,11 @@ class TrajectoryDecisionForm(SafeTextForm):
     )
     ask_validation = forms.BooleanField(
         label=_("Ask the funding agency to validate this choice first"), required=False
+    )
+    service_type = forms.ChoiceField(
+        label=_("Service"),
+        choices=ServiceType.choices,
+        initial=ServiceType.TEST_BEFORE_INVEST,
     )
 
     def __init__(self, *args: Any, hub: Any = None, **kwargs: Any) -> None:

@@ -143,6 +143,10 @@ class Question(models.Model):
         verbose_name=_("chosen knowledge partner"),
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # The EDIH service the trajectory will deliver (digihub.network.models.ServiceType).
+    chosen_service_type = models.CharField(
+        _("service"), max_length=20, default="test_before_invest", blank=True
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

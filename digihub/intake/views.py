@@ -428,6 +428,7 @@ def decide_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
             partner=d["partner"],
             reason=d["reason"],
             ask_validation=d["ask_validation"],
+            service_type=d["service_type"],
         ),
         _("Decision recorded."),
         "trajectory_form",

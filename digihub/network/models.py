@@ -15,6 +15,18 @@ class Region(models.TextChoices):
     WALLONIA = "WAL", _("Wallonia")
 
 
+class ServiceType(models.TextChoices):
+    """The four kinds of service a European Digital Innovation Hub offers (stable codes).
+
+    Here, so that every context (intake's decision, trajectories, funding rules, reports) can
+    name them without importing a later one."""
+
+    TEST_BEFORE_INVEST = "test_before_invest", _("Test before invest")
+    SKILLS = "skills", _("Skills and training")
+    INVESTMENT = "investment", _("Support to find investment")
+    ECOSYSTEM = "ecosystem", _("Innovation ecosystem and networking")
+
+
 class Province(BilingualName):
     code = models.CharField(_("code"), max_length=8, unique=True)
     region = models.CharField(_("region"), max_length=3, choices=Region.choices)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digihub.core.money import MoneyField
+from digihub.network.models import ServiceType
 
 
 class Phase(models.TextChoices):
@@ -75,6 +76,21 @@ class Trajectory(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
+    # The EDIH service this trajectory delivers (chosen at the decision) and, when the support
+    # led to one, the investment it helped the customer find (KPI "investment facilitated").
+    service_type = models.CharField(
+        _("service type"),
+        max_length=20,
+        choices=ServiceType.choices,
+        default=ServiceType.TEST_BEFORE_INVEST,
+        db_index=True,
+    )
+    investment_facilitated = MoneyField(
+        _("investment facilitated"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the investment the customer found or made thanks to the support."),
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -100,6 +116,10 @@ class Trajectory(models.Model):
             models.CheckConstraint(
                 name="trajectory_completed_has_date",
                 condition=~Q(phase="completed") | Q(completed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="trajectory_investment_not_negative",
+                condition=Q(investment_facilitated__gte=0) | Q(investment_facilitated__isnull=True),
             ),
         ]
 
@@ -202,6 +222,11 @@ class Quote(models.Model):
     def __str__(self) -> str:
         return f"{self.trajectory.reference} · {_('quote')} v{self.number}"
 
+    @property
+    def service_type(self) -> str:
+        """The funding engine funds a signed quote by its trajectory's service type."""
+        return self.trajectory.service_type
+
 
 class QuoteLine(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
@@ -247,6 +272,10 @@ class Session(models.Model):
     place = models.CharField(_("place"), max_length=8, choices=Place.choices, default=Place.LAB)
     location = models.CharField(_("address or link"), max_length=300, blank=True)
     participants = models.CharField(_("participants"), max_length=500, blank=True)
+    # How many people attended (a training session of the "skills and training" service).
+    attendees = models.PositiveIntegerField(
+        _("attendees"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+    )
     agenda = models.TextField(_("agenda"), blank=True)
     outcome = models.TextField(_("outcome notes"), blank=True)
     created_by = models.ForeignKey(
