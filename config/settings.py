@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "digihub.intake",
     "digihub.funding",
     "digihub.trajectories",
+    "digihub.inbox",
     "digihub.reporting",
     "digihub.assessments",
     "digihub.api",
@@ -168,6 +169,14 @@ ACCOUNT_ADAPTER = "digihub.accounts.adapters.AccountAdapter"
 # from many addresses), and 20 a minute from one address (a shared office or a proxy that is not
 # declared in DIGIHUB_TRUSTED_PROXIES must not lock its colleagues out after a few typos).
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
+# Signing in with a one-time code mailed to the address (no password to remember, for SME
+# contacts): single use, valid 10 minutes, 3 wrong tries; allauth's default request limit
+# ("request_login_code": 20 a minute per client, 3 a minute per address) applies. A confirmed
+# contact without an account gets one on first use (digihub.accounts.code_login).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_FORMS = {"request_login_code": "digihub.accounts.code_login.ContactLoginCodeForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digihub"
 LOGIN_URL = "account_login"

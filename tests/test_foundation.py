@@ -267,7 +267,7 @@ class TestBelgianNumbers:
 
         from digihub.core.formatting import number
 
-        for language, locale in (("nl", "nl_BE"), ("en", "en_BE")):
+        for language, locale in (("nl", "nl_BE"), ("en", "en_IE")):
             with translation.override(language):
                 assert number(value) == format_decimal(value, locale=locale)
 

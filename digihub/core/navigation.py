@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +16,8 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     order: int = 100
+    # How many things wait behind this entry (a badge); called only when the menu is drawn.
+    count: Callable[[Any], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,19 @@ _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
 
 
-def add_nav(label: Any, url_name: str, roles: Iterable[str], order: int = 100) -> None:
-    _nav.append(NavItem(label, url_name, frozenset(roles), order))
+def add_nav(
+    label: Any,
+    url_name: str,
+    roles: Iterable[str],
+    order: int = 100,
+    count: Callable[[Any], int] | None = None,
+) -> None:
+    _nav.append(NavItem(label, url_name, frozenset(roles), order, count))
+
+
+def _lazy_count(count: Callable[[Any], int], user: Any) -> Callable[[], int]:
+    """A template calls this when (and each time) it reads the badge; the count runs once."""
+    return cache(lambda: count(user))
 
 
 def add_home_panel(
@@ -53,7 +67,10 @@ def nav_for(user: Any) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+        entry: dict[str, Any] = {"label": item.label, "url": url, "url_name": item.url_name}
+        if item.count is not None:
+            entry["count"] = _lazy_count(item.count, user)
+        items.append(entry)
     return items
 
 

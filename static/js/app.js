@@ -1,6 +1,35 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+  // The phone menu folds behind one button: <button class="menu-toggle" aria-controls="…">.
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!toggle || !menu) { return; }
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        menu.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  });
+  // Select all rows of a list for a bulk action: <input type=checkbox data-select-all="name">.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest && event.target.closest("[data-select-all]");
+    if (!all) { return; }
+    var form = all.form || document;
+    form.querySelectorAll("input[type=checkbox][name='" + all.dataset.selectAll + "']").forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
   // Ask before irreversible actions: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -68,7 +97,7 @@
       var chosen = select.value;
       select.innerHTML = "";
       options.forEach(function (option) {
-        var text = option.text.toLowerCase();
+        var text = (option.text + " " + (option.getAttribute("data-keywords") || "")).toLowerCase();
         var keep = option.value === "" || option.value === chosen ||
           words.every(function (w) { return text.indexOf(w) !== -1; });
         if (keep) { select.appendChild(option); }
