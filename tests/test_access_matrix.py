@@ -70,6 +70,22 @@ def all_patterns() -> list[tuple[str, str, URLPattern]]:
 # name -> builder(world) returning {"A": kwargs, "B": kwargs}
 ObjectUrl = Callable[[SimpleNamespace], dict[str, dict[str, Any]]]
 OBJECT_URLS: dict[str, ObjectUrl] = {
+    "assessments:detail": lambda w: _maturity(w),
+    "assessments:answer": lambda w: _maturity(w),
+    "assessments:invite": lambda w: _maturity(w),
+    "assessments:cancel": lambda w: _maturity(w),
+    "assessments:start": lambda w: {
+        "A": {"company_pk": w.company_x.pk},
+        "B": {"company_pk": w.company_y.pk},
+    },
+    "assessments:company_chart": lambda w: {
+        "A": {"company_pk": w.company_x.pk},
+        "B": {"company_pk": w.company_y.pk},
+    },
+    "assessments:investment": lambda w: {
+        "A": {"trajectory_pk": w.traj_x.pk},
+        "B": {"trajectory_pk": w.traj_y.pk},
+    },
     "companies:detail": lambda w: {"A": {"pk": w.company_x.pk}, "B": {"pk": w.company_y.pk}},
     "companies:edit": lambda w: {"A": {"pk": w.company_x.pk}, "B": {"pk": w.company_y.pk}},
     "companies:contact_add": lambda w: {"A": {"pk": w.company_x.pk}, "B": {"pk": w.company_y.pk}},
@@ -283,8 +299,27 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "B": {"company_id": w.company_y.pk},
     },
 }
+def _maturity(w: SimpleNamespace) -> dict[str, dict[str, Any]]:
+    """A T0 of company X (chamber A) and of company Y (chamber B), filled in by the advisor."""
+    if not hasattr(w, "maturity"):
+        from digihub.assessments.services import start_assessment
+
+        w.maturity = {
+            org: {"pk": start_assessment(actor=advisor, company=company, by_advisor=True).pk}
+            for org, advisor, company in (
+                ("A", w.advisor_a, w.company_x),
+                ("B", w.advisor_b, w.company_y),
+            )
+        }
+    return w.maturity  # type: ignore[no-any-return]
+
+
 # Registry objects everyone signed in may read: not organisation data.
 SHARED_URLS = {
+    # The customer's maturity link: the signed token is the access (a forged one: 403).
+    "assessments:fill",
+    # KPI downloads: the parameter is a file format; rows follow the reader's scope.
+    "assessments:kpi_download",
     # Programme-level reference figures (rates, totals over all hubs) shown to every budget reader.
     "api-v1:programme_budget",
     "api-v1:programme_reconciliation",
