@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "digihub.intake",
     "digihub.funding",
     "digihub.trajectories",
+    "digihub.matching",
     "digihub.inbox",
     "digihub.reporting",
     "digihub.assessments",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("questions/", include("digihub.intake.urls")),
     path("funding/", include("digihub.funding.urls")),
     path("trajectories/", include("digihub.trajectories.urls")),
+    path("matching/", include("digihub.matching.urls")),
     path("todo/", include("digihub.inbox.urls")),
     path("reports/", include("digihub.reporting.urls")),
     path("maturity/", include("digihub.assessments.urls")),

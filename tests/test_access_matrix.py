@@ -298,7 +298,30 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "A": {"company_id": w.company_x.pk},
         "B": {"company_id": w.company_y.pk},
     },
+    "matching:withdraw": lambda w: _declared_relations(w),
 }
+
+
+def _declared_relations(w: SimpleNamespace) -> dict[str, dict[str, Any]]:
+    """A relation of company X with partner P (A) and of company Y with partner Q (B)."""
+    from digihub.matching.models import Relation
+
+    pks = {}
+    for org, company, partner in (
+        ("A", w.company_x, w.partner_p.partner),
+        ("B", w.company_y, w.partner_q.partner),
+    ):
+        relation = Relation.objects.create(
+            enterprise_number=company.enterprise_number,
+            knowledge_partner=partner,
+            kind="director",
+            declared_side="chamber",
+            chamber=company.chamber,
+        )
+        pks[org] = {"pk": relation.pk}
+    return pks
+
+
 def _maturity(w: SimpleNamespace) -> dict[str, dict[str, Any]]:
     """A T0 of company X (chamber A) and of company Y (chamber B), filled in by the advisor."""
     if not hasattr(w, "maturity"):

@@ -16,7 +16,16 @@ class FastSelect(forms.Select):
 
     Django renders every option through its own template, about 50 µs apiece: the thousand
     partners and two hundred hubs of the European network made that a third of the report
-    page. The markup is the same as Django's (escaped by ``format_html``)."""
+    page. The markup is the same as Django's (escaped by ``format_html``).
+
+    ``option_attrs`` maps an option's value to extra attributes of that option (the words the
+    filter box of a partner select also searches: ``data-keywords``)."""
+
+    option_attrs: dict[str, dict[str, str]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_attrs = {}
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -32,7 +41,7 @@ class FastSelect(forms.Select):
                 format_html(
                     '<option value="{}"{}>{}</option>',
                     option["value"],
-                    flatatt(option["attrs"]),
+                    flatatt({**option["attrs"], **self.option_attrs.get(str(option["value"]), {})}),
                     option["label"],
                 )
                 for option in options

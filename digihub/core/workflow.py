@@ -118,6 +118,26 @@ def on_step(model: type[models.Model], name: str) -> Callable[[Effect], Effect]:
     return decorator
 
 
+# Conditions a later context adds to an earlier one's step (a partner declared related to the
+# company needs the agency's validation): the earlier context's table never imports them. They
+# are checked in ``fire`` on the object as the step's work leaves it — so they see what the step
+# chose (a partner) — before the new state is written; one that does not hold undoes the step.
+# ``check``/``can`` cannot know a step's input and do not run them.
+_extra_conditions: dict[tuple[type[models.Model], str], list[Condition]] = {}
+
+
+def add_condition(model: type[models.Model], name: str) -> Callable[[Condition], Condition]:
+    def decorator(func: Condition) -> Condition:
+        _extra_conditions.setdefault((model, name), []).append(func)
+        return func
+
+    return decorator
+
+
+def extra_conditions(model: type[models.Model], name: str) -> tuple[Condition, ...]:
+    return tuple(_extra_conditions.get((model, name), ()))
+
+
 def register(workflow: Workflow) -> Workflow:
     """Make the steps known: ``can(user, step, obj)`` answers from the table, as ``fire`` does."""
     _workflows[workflow.model] = workflow
@@ -211,6 +231,10 @@ def fire(
             if not decision:
                 raise ConditionUnmet(decision.reason, code="condition")
         result = work(locked) if work is not None else None
+        for condition in _extra_conditions.get((workflow.model, name), ()):
+            decision = condition(locked)
+            if not decision:
+                raise ConditionUnmet(decision.reason, code="condition")
         after = step.target_from(before)
         now = at or timezone.now()
         if after != before:

@@ -200,20 +200,53 @@ class TrajectoryDecisionForm(SafeTextForm):
 
     def __init__(self, *args: Any, hub: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if hub is not None:
-            consortium = set(hub.partners.values_list("pk", flat=True))
-            partners = sorted(
-                KnowledgePartner.objects.filter(active=True),
-                key=lambda p: (p.pk not in consortium, p.short_name),
+        partner_choices(self.fields["partner"], hub)
+
+
+def partner_label(partner: Any, outside: bool = False) -> str:
+    """The name once ("KU Leuven"), the full name when it says more ("VUB — Vrije Universiteit
+    Brussel"), and "(outside the hub)" in the reader's language."""
+    label = partner.short_name
+    if partner.name and partner.name.casefold() != partner.short_name.casefold():
+        label = f"{partner.short_name} — {partner.name}"
+    if outside:
+        return str(_("%(partner)s (outside the hub)") % {"partner": label})
+    return label
+
+
+def partner_choices(field: Any, hub: Any = None) -> None:
+    """The active knowledge partners, the hub's consortium first; each option carries the
+    partner's expertise and themes (both languages) so the filter box finds "sensor"."""
+    consortium = set(hub.partners.values_list("pk", flat=True)) if hub is not None else set()
+    partners = sorted(
+        KnowledgePartner.objects.filter(active=True).prefetch_related("themes"),
+        key=lambda p: (hub is not None and p.pk not in consortium, p.short_name.casefold()),
+    )
+    field.choices = [("", "—")] + [
+        (p.pk, partner_label(p, outside=hub is not None and p.pk not in consortium))
+        for p in partners
+    ]
+    field.widget.option_attrs = {
+        str(p.pk): {
+            "data-keywords": " ".join(
+                [p.expertise, *(f"{t.name_nl} {t.name_en}" for t in p.themes.all())]
             )
-            self.fields["partner"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-                (
-                    p.pk,
-                    f"{p.short_name} — {p.name}"
-                    + ("" if p.pk in consortium else f" ({_('outside the hub')})"),
-                )
-                for p in partners
-            ]
+        }
+        for p in partners
+    }
+
+
+def commercial_choices(field: Any) -> None:
+    """The commercial partners, each option with its description and themes for the filter."""
+    partners = list(CommercialPartner.objects.prefetch_related("themes"))
+    field.widget.option_attrs = {
+        str(p.pk): {
+            "data-keywords": " ".join(
+                [p.description, *(f"{t.name_nl} {t.name_en}" for t in p.themes.all())]
+            )
+        }
+        for p in partners
+    }
 
 
 class RouteDecisionForm(SafeTextForm):
@@ -229,6 +262,10 @@ class RouteDecisionForm(SafeTextForm):
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        commercial_choices(self.fields["commercial_partner"])
 
 
 class HandOverForm(SafeTextForm):

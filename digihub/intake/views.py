@@ -278,8 +278,21 @@ def _detail_context(request: HttpRequest, question: Question, **bound: Any) -> d
         "can_allow": can(user, "allow_target_group", question),
         "trajectory": question.trajectories.first() if hasattr(question, "trajectories") else None,
         "Status": Status,
+        **_recommendations(user, question),
         **forms,
     }
+
+
+def _recommendations(user: Any, question: Question) -> dict[str, Any]:
+    """The ranked partners with their reasons, where the advisor decides and the officer
+    validates (the matching context ranks them and records what was shown)."""
+    from django.apps import apps
+
+    if not apps.is_installed("digihub.matching"):
+        return {}
+    from digihub.matching.services import for_question_page
+
+    return for_question_page(user, question)
 
 
 def _question(request: HttpRequest, pk: int) -> Question:

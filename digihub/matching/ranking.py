@@ -1,0 +1,509 @@
+"""Which partner fits this question: a score out of 100 and the reasons in words.
+
+The score adds up, for each partner, points for what fits the question and for what it did
+before ("learned from what worked"):
+
+========================  ======  ==========================================================
+what                      points  how
+========================  ======  ==========================================================
+themes                    30      share of the question's themes the partner works on
+words                     15      fit of the question's words (text, the conversations'
+                                  concrete questions and desired situation) with the
+                                  partner's expertise (``text``)
+free capacity             10      share of its capacity not in use (quote phase, execution)
+province                  15      in the consortium of the question's hub 15, same region 5
+lead time                  7      median days from start to signed quote: 14 or less 7, 90 or
+                                  more 0
+completion                 6      share of finished trajectories completed (not stopped)
+satisfaction               7      mean survey score, 1 → 0, 5 → 7
+sector                     5      companies of the question's NACE division guided (5 or more)
+track record on themes     5      completed trajectories on the question's themes (5 or more)
+========================  ======  ==========================================================
+
+A partner with fewer than ``MIN_HISTORY`` finished trajectories, signed quotes or surveys gets
+half the points of that line (no track record is no bad record). A partner declared related
+to the company is flagged (its choice goes to the funding agency). Equal scores are ordered by
+fit (themes and words), then by name, so the same question always gives the same list.
+Commercial partners (the referral route) are ranked on themes, words, the chamber and the
+introductions made before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from digihub.core.formatting import number, share
+
+from . import history as history_module
+from . import text
+from .history import History
+from .models import Relation, RelationKind
+
+W_THEMES, W_TEXT, W_CAPACITY, W_DISTANCE = 30.0, 15.0, 10.0, 15.0
+W_LEAD, W_COMPLETION, W_SATISFACTION, W_SECTOR, W_TRACK = 7.0, 6.0, 7.0, 5.0, 5.0
+W_INTRODUCTIONS = 10.0  # commercial partners: introductions made before
+MIN_HISTORY = 3
+FAST_DAYS, SLOW_DAYS = 14.0, 90.0
+TEXT_REASON = 0.25  # a words fit from which the words are named as a reason
+CLEAR_FIT = 0.6  # a content fit (themes and words) from which a partner clearly fits
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str  # stable: themes, words, capacity, distance, lead_time, completion, ...
+    text: str  # in the reader's language
+    points: float
+    good: bool = True
+
+
+@dataclass
+class Candidate:
+    partner: Any
+    score: float
+    fit: float  # themes and words only, 0..1
+    reasons: list[Reason] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # relation kinds, in words
+    in_hub: bool = False
+    rank: int = 0
+    covers: bool = False  # works on every theme of the question (which has themes)
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.conflicts)
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    """What the ranking reads of a question."""
+
+    text: str
+    theme_ids: frozenset[int]
+    theme_names: Mapping[int, str]
+    nace_division: str
+    nace_section: str
+    hub_id: int | None
+    chamber_id: int | None
+    region: str
+    enterprise_number: str
+
+
+@dataclass
+class PartnerFacts:
+    """What the ranking reads of a knowledge partner."""
+
+    theme_ids: frozenset[int]
+    text_fit: float
+    words: list[str]
+    capacity: int
+    running: int | None  # None: not counted (cannot reach the list)
+    history: History
+    distance: str  # "hub", "region" or ""
+
+
+def question_facts(question: Any) -> QuestionFacts:
+    company = question.company
+    conversations = question.conversations.values_list("concrete_questions", "desired_situation")
+    words = text.joined([question.text, *(t for pair in conversations for t in pair)])
+    themes = {t.pk: t.name for t in question.themes.all()}
+    hub = question.hub or getattr(company, "hub", None)
+    region = hub.province.region if hub is not None else ""
+    nace = (company.nace_main or "").strip()
+    return QuestionFacts(
+        text=words,
+        theme_ids=frozenset(themes),
+        theme_names=themes,
+        nace_division=nace[:2] if nace[:2].isdigit() else "",
+        nace_section=company.nace_section or "",
+        hub_id=hub.pk if hub is not None else None,
+        chamber_id=question.chamber_id,
+        region=region,
+        enterprise_number=company.enterprise_number,
+    )
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
+def theme_reason(q: QuestionFacts, partner_themes: frozenset[int]) -> Reason | None:
+    matched = sorted(q.theme_ids & partner_themes, key=lambda pk: q.theme_names[pk])
+    if not q.theme_ids:
+        return None
+    points = W_THEMES * len(matched) / len(q.theme_ids)
+    if not matched:
+        return Reason("themes", _("works on none of the question's themes"), 0.0, good=False)
+    names = ", ".join(q.theme_names[pk] for pk in matched)
+    return Reason(
+        "themes",
+        ngettext(
+            "works on %(themes)s (%(count)s theme matches)",
+            "works on %(themes)s (%(count)s themes match)",
+            len(matched),
+        )
+        % {"themes": names, "count": number(len(matched))},
+        points,
+    )
+
+
+def text_reason(fit: float, words: list[str]) -> Reason | None:
+    points = W_TEXT * fit
+    if fit < TEXT_REASON:
+        return Reason("words", "", points) if points else None
+    if words:
+        quoted = ", ".join(f"“{w}”" for w in words)
+        return Reason("words", _("expertise mentions %(words)s") % {"words": quoted}, points)
+    return Reason("words", _("expertise fits the question's words"), points)
+
+
+def capacity_reason(capacity: int, running: int | None) -> Reason | None:
+    if running is None or capacity <= 0:
+        return None
+    free = max(0, capacity - running)
+    if not free:
+        return Reason(
+            "capacity",
+            _("fully booked: %(running)s running for a capacity of %(capacity)s")
+            % {"running": number(running), "capacity": number(capacity)},
+            0.0,
+            good=False,
+        )
+    return Reason(
+        "capacity",
+        _("capacity %(free)s of %(capacity)s free")
+        % {"free": number(free), "capacity": number(capacity)},
+        W_CAPACITY * free / capacity,
+    )
+
+
+def lead_time_reason(history: History) -> Reason:
+    if history.median_quote_days is None or history.signed < MIN_HISTORY:
+        return Reason("lead_time", "", W_LEAD / 2)
+    days = round(history.median_quote_days)
+    points = W_LEAD * _clamp((SLOW_DAYS - history.median_quote_days) / (SLOW_DAYS - FAST_DAYS))
+    return Reason(
+        "lead_time",
+        ngettext(
+            "median %(days)s day to a signed quote", "median %(days)s days to a signed quote", days
+        )
+        % {"days": number(days)},
+        points,
+        good=history.median_quote_days < SLOW_DAYS,
+    )
+
+
+def completion_reason(history: History) -> Reason:
+    if history.finished < MIN_HISTORY:
+        return Reason("completion", "", W_COMPLETION / 2)
+    rate = history.completed / history.finished
+    return Reason(
+        "completion",
+        ngettext(
+            "completed %(done)s of %(finished)s finished trajectory (%(rate)s)",
+            "completed %(done)s of %(finished)s finished trajectories (%(rate)s)",
+            history.finished,
+        )
+        % {
+            "done": number(history.completed),
+            "finished": number(history.finished),
+            "rate": share(rate),
+        },
+        W_COMPLETION * rate,
+        good=rate >= 0.5,
+    )
+
+
+def satisfaction_reason(history: History) -> Reason:
+    if history.satisfaction is None or history.surveys < MIN_HISTORY:
+        return Reason("satisfaction", "", W_SATISFACTION / 2)
+    score = round(history.satisfaction, 1)
+    return Reason(
+        "satisfaction",
+        ngettext(
+            "satisfaction %(score)s from %(count)s SME",
+            "satisfaction %(score)s from %(count)s SMEs",
+            history.surveys,
+        )
+        % {"score": number(score), "count": number(history.surveys)},
+        W_SATISFACTION * _clamp((history.satisfaction - 1) / 4),
+        good=history.satisfaction >= 3,
+    )
+
+
+def sector_reason(q: QuestionFacts, history: History) -> Reason | None:
+    if not q.nace_division:
+        return None
+    count, section = history.sectors.get(q.nace_division, (0, ""))
+    if not count:
+        return None
+    code = f"{section or q.nace_section}{q.nace_division}"
+    return Reason(
+        "sector",
+        ngettext(
+            "has guided %(count)s company in NACE %(code)s",
+            "has guided %(count)s companies in NACE %(code)s",
+            count,
+        )
+        % {"count": number(count), "code": code},
+        W_SECTOR * _clamp(count / 5),
+    )
+
+
+def track_reason(q: QuestionFacts, history: History) -> Reason | None:
+    count = max((history.themes.get(pk, 0) for pk in q.theme_ids), default=0)
+    if not count:
+        return None
+    return Reason(
+        "track_record",
+        ngettext(
+            "completed %(count)s trajectory on these themes",
+            "completed %(count)s trajectories on these themes",
+            count,
+        )
+        % {"count": number(count)},
+        W_TRACK * _clamp(count / 5),
+    )
+
+
+def distance_reason(distance: str) -> Reason:
+    if distance == "hub":
+        return Reason("distance", _("same province"), W_DISTANCE)
+    if distance == "region":
+        return Reason("distance", _("same region, outside the hub"), W_DISTANCE / 3)
+    return Reason("distance", _("outside the hub"), 0.0, good=False)
+
+
+def score_knowledge(q: QuestionFacts, p: PartnerFacts) -> tuple[float, float, list[Reason]]:
+    """The score (0–100), the content fit (0–1) and the reasons of one knowledge partner."""
+    reasons = [
+        theme_reason(q, p.theme_ids),
+        text_reason(p.text_fit, p.words),
+        capacity_reason(p.capacity, p.running),
+        distance_reason(p.distance),
+        lead_time_reason(p.history),
+        completion_reason(p.history),
+        satisfaction_reason(p.history),
+        sector_reason(q, p.history),
+        track_reason(q, p.history),
+    ]
+    kept = [r for r in reasons if r is not None]
+    score = round(sum(r.points for r in kept), 1)
+    theme_share = len(q.theme_ids & p.theme_ids) / len(q.theme_ids) if q.theme_ids else 0.0
+    fit = content_fit(q, theme_share, p.text_fit)
+    return score, fit, [r for r in kept if r.text]
+
+
+def content_fit(q: QuestionFacts, theme_share: float, text_fit: float) -> float:
+    if not q.theme_ids:
+        return text_fit
+    return (W_THEMES * theme_share + W_TEXT * text_fit) / (W_THEMES + W_TEXT)
+
+
+def order(candidates: list[Candidate]) -> list[Candidate]:
+    """Best first; equal scores by fit, then by name (stable for the same question)."""
+    ranked = sorted(
+        candidates,
+        key=lambda c: (-c.score, -round(c.fit, 6), str(c.partner).casefold(), c.partner.pk),
+    )
+    for index, candidate in enumerate(ranked, start=1):
+        candidate.rank = index
+    return ranked
+
+
+# Reading the facts from the database --------------------------------------------------------
+def _relations(enterprise_number: str, side: str) -> dict[int, list[str]]:
+    column = "knowledge_partner_id" if side == "knowledge" else "commercial_partner_id"
+    found: dict[int, list[str]] = {}
+    for pk, kind in Relation.objects.filter(
+        enterprise_number=enterprise_number,
+        withdrawn_at__isnull=True,
+        **{f"{column}__isnull": False},
+    ).values_list(column, "kind"):
+        label = str(RelationKind(kind).label)
+        if label not in found.setdefault(pk, []):
+            found[pk].append(label)
+    return found
+
+
+def _theme_map(through: Any, owner: str) -> tuple[dict[int, set[int]], dict[int, list[str]]]:
+    from digihub.network.models import Theme
+
+    names = {t.pk: f"{t.name_nl} {t.name_en}" for t in Theme.objects.all()}
+    themes: dict[int, set[int]] = {}
+    words: dict[int, list[str]] = {}
+    for pk, theme_id in through.objects.values_list(owner, "theme_id"):
+        themes.setdefault(pk, set()).add(theme_id)
+        words.setdefault(pk, []).append(names.get(theme_id, ""))
+    return themes, words
+
+
+def partner_documents(side: str = "knowledge") -> dict[int, tuple[str, str]]:
+    """Each active partner's words for the text fit: (display name, document)."""
+    from digihub.network.models import CommercialPartner, KnowledgePartner
+
+    if side == "knowledge":
+        _themes, theme_words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
+        return {
+            pk: (short, text.joined([short, name, expertise, *theme_words.get(pk, [])]))
+            for pk, short, name, expertise in KnowledgePartner.objects.filter(
+                active=True
+            ).values_list("pk", "short_name", "name", "expertise")
+        }
+    _themes, theme_words = _theme_map(CommercialPartner.themes.through, "commercialpartner_id")
+    return {
+        pk: (name, text.joined([name, description, *theme_words.get(pk, [])]))
+        for pk, name, description in CommercialPartner.objects.values_list(
+            "pk", "name", "description"
+        )
+    }
+
+
+def rank_knowledge_partners(
+    question: Any,
+    *,
+    limit: int | None = 10,
+    as_of: dt.datetime | None = None,
+    method: str | None = None,
+) -> list[Candidate]:
+    """The active knowledge partners ranked for ``question``, best first (``limit`` of them).
+
+    ``as_of`` replays a past decision with the history and load of that moment."""
+    from digihub.network.models import Hub, KnowledgePartner
+
+    q = question_facts(question)
+    partners = {p.pk: p for p in KnowledgePartner.objects.filter(active=True)}
+    themes, _words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
+    documents = {pk: doc for pk, (_name, doc) in partner_documents("knowledge").items()}
+    fits = text.fit(q.text, documents, using=method)
+    histories = history_module.for_ranking(as_of)
+    distance: dict[int, str] = {}
+    for hub_id, partner_id, region in Hub.partners.through.objects.values_list(
+        "hub_id", "knowledgepartner_id", "hub__province__region"
+    ):
+        if hub_id == q.hub_id:
+            distance[partner_id] = "hub"
+        elif region == q.region and q.region and distance.get(partner_id) != "hub":
+            distance[partner_id] = "region"
+    relations = _relations(q.enterprise_number, "knowledge")
+    empty = History()
+    facts = {
+        pk: PartnerFacts(
+            theme_ids=frozenset(themes.get(pk, ())),
+            text_fit=fits.get(pk, 0.0),
+            words=[],
+            capacity=p.capacity,
+            running=None,
+            history=histories.get(pk, empty),
+            distance=distance.get(pk, ""),
+        )
+        for pk, p in partners.items()
+    }
+    # Count the load only of the partners that can still reach the list: the score without
+    # capacity points is a lower bound, and capacity adds at most W_CAPACITY.
+    base = {pk: score_knowledge(q, f)[0] for pk, f in facts.items()}
+    if limit is not None and len(base) > limit:
+        floor = sorted(base.values(), reverse=True)[limit - 1]
+        reachable = [pk for pk, s in base.items() if s + W_CAPACITY >= floor]
+    else:
+        reachable = list(base)
+    running = history_module.load(reachable, as_of=as_of)
+    for pk in reachable:
+        facts[pk].running = running.get(pk, 0)
+        if facts[pk].text_fit >= TEXT_REASON:
+            facts[pk].words = text.shared_words(q.text, documents[pk])
+    candidates = []
+    for pk in reachable:
+        score, fit, reasons = score_knowledge(q, facts[pk])
+        candidates.append(
+            Candidate(
+                partner=partners[pk],
+                score=score,
+                fit=fit,
+                reasons=reasons,
+                conflicts=relations.get(pk, []),
+                in_hub=facts[pk].distance == "hub",
+                covers=bool(q.theme_ids) and q.theme_ids <= facts[pk].theme_ids,
+            )
+        )
+    ranked = order(candidates)
+    return ranked if limit is None else ranked[:limit]
+
+
+def rank_commercial_partners(
+    question: Any, *, limit: int | None = 10, as_of: dt.datetime | None = None
+) -> list[Candidate]:
+    """The commercial partners ranked for the referral route: themes (50), words (30), the
+    question's chamber (10) and introductions made before (10)."""
+    from digihub.intake.models import Question
+    from digihub.network.models import CommercialPartner
+
+    q = question_facts(question)
+    partners = {p.pk: p for p in CommercialPartner.objects.all()}
+    themes, _words = _theme_map(CommercialPartner.themes.through, "commercialpartner_id")
+    documents = {pk: doc for pk, (_name, doc) in partner_documents("commercial").items()}
+    fits = text.fit(q.text, documents)
+    before = Q(commercial_partner__isnull=False) & ~Q(pk=question.pk)
+    if as_of is not None:
+        before &= Q(decided_at__lt=as_of)
+    introductions = {
+        row["commercial_partner"]: row["n"]
+        for row in Question.objects.filter(before)
+        .values("commercial_partner")
+        .annotate(n=Count("pk"))
+    }
+    relations = _relations(q.enterprise_number, "commercial")
+    candidates = []
+    for pk, partner in partners.items():
+        reasons: list[Reason] = []
+        mine = frozenset(themes.get(pk, ()))
+        theme = theme_reason(q, mine)
+        if theme is not None:
+            reasons.append(Reason(theme.code, theme.text, theme.points * 50 / W_THEMES, theme.good))
+        fit = fits.get(pk, 0.0)
+        words = text.shared_words(q.text, documents[pk]) if fit >= TEXT_REASON else []
+        reason = text_reason(fit, words)
+        if reason is not None:
+            reasons.append(Reason(reason.code, reason.text, reason.points * 30 / W_TEXT))
+        if partner.chamber_id and partner.chamber_id == q.chamber_id:
+            reasons.append(Reason("distance", _("works with the question's chamber"), 10.0))
+        count = introductions.get(pk, 0)
+        if count:
+            reasons.append(
+                Reason(
+                    "introductions",
+                    ngettext(
+                        "%(count)s SME introduced before",
+                        "%(count)s SMEs introduced before",
+                        count,
+                    )
+                    % {"count": number(count)},
+                    W_INTRODUCTIONS * _clamp(count / 5),
+                )
+            )
+        theme_share = len(q.theme_ids & mine) / len(q.theme_ids) if q.theme_ids else 0.0
+        candidates.append(
+            Candidate(
+                partner=partner,
+                score=round(sum(r.points for r in reasons), 1),
+                fit=content_fit(q, theme_share, fit),
+                reasons=[r for r in reasons if r.text],
+                conflicts=relations.get(pk, []),
+                in_hub=partner.chamber_id == q.chamber_id,
+                covers=bool(q.theme_ids) and q.theme_ids <= mine,
+            )
+        )
+    ranked = order(candidates)
+    return ranked if limit is None else ranked[:limit]
+
+
+def clear_fit(candidates: Iterable[Candidate]) -> bool:
+    """Whether a clear fit exists, so that a ranking can be judged on the decision: the
+    question names its themes and some partner works on all of them with a content fit (themes
+    and words) of at least ``CLEAR_FIT``."""
+    return any(c.covers and c.fit >= CLEAR_FIT for c in candidates)
