@@ -230,8 +230,7 @@ class TestPagesAndDocuments:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(xlsx.content))
-        values = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=2)}
-        assert values["registered"] == 5
+        assert _registered(xlsx) == 5 and book.worksheets[0].freeze_panes == "A3"
         svg = client.get(reverse("reporting:chart", args=["funnel"]))
         assert (
             svg["Content-Type"] == "image/svg+xml"
@@ -259,12 +258,16 @@ class TestPagesAndDocuments:
 
 
 def _registered(response: Any) -> int:
+    """The number of questions registered, read from the workbook by its Dutch description."""
+    from django.utils import translation
     from openpyxl import load_workbook
 
+    from digihub.reporting.labels import reach_figure
+
     book = load_workbook(io.BytesIO(response.content))
-    return {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=2)}[
-        "registered"
-    ]
+    with translation.override("nl"):
+        label = reach_figure("registered")
+    return {row[0].value: row[1].value for row in book.worksheets[0].iter_rows(min_row=3)}[label]
 
 
 @pytest.mark.django_db
@@ -335,7 +338,7 @@ def test_all_figures_come_from_one_snapshot(people: Any) -> None:
     assert not connection.in_atomic_block
     with connection.execute_wrapper(record):
         compute_figures(on=timezone.localdate())
-    assert len(seen) > 10
+    assert len(seen) > 3  # the figures read from the report facts in a few queries
     if connection.vendor == "postgresql":
         assert seen[0][1].startswith("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         assert all(inside for inside, _sql in seen)

@@ -11,11 +11,19 @@ from django.template.loader import render_to_string
 from .outbound import xml_text
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, accessible: bool = False
+) -> bytes:
+    """``accessible``: a tagged PDF (PDF/UA-1) that screen readers can follow, with the
+    document language and title (the template's ``<html lang>`` and ``<title>``) in its
+    metadata."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # Every PDF (report, quote, payment) is made XML-safe here, where they all pass.
     html = xml_text(render_to_string(template_name, context))
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=2)
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()  # type: ignore[no-any-return]
+    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
+    if accessible:
+        return document.write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
+    return document.write_pdf()  # type: ignore[no-any-return]

@@ -36,6 +36,19 @@ class Forecast:
     expected_new_signings: int
     expected_extra_commitment: Decimal
     completed_now: int
+    # How many outcomes each rate was measured on; 0 means the rate is an assumption (100 %).
+    completion_measured_on: int = 0
+    signing_measured_on: int = 0
+    in_execution: int = 0
+    before_signing: int = 0
+
+    @property
+    def supported(self) -> bool:
+        """Whether the data supports a statement about the future: time left, and both
+        rates measured on at least one outcome."""
+        return (
+            self.days_left > 0 and self.completion_measured_on > 0 and self.signing_measured_on > 0
+        )
 
 
 def forecast(
@@ -94,4 +107,8 @@ def forecast(
         expected_new_signings=expected_signings,
         expected_extra_commitment=cents(Decimal(average) * expected_signings),
         completed_now=outcome["completed"],
+        completion_measured_on=finished,
+        signing_measured_on=decided,
+        in_execution=outcome["execution"],
+        before_signing=outcome["early"],
     )

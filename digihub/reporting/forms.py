@@ -79,3 +79,53 @@ class ReportForm(SafeTextForm):
                 theme=pk("theme"),
             ),
         )
+
+
+class CompareForm(ReportForm):
+    """Two reference dates and the filters of the report; the answer at both dates."""
+
+    first = forms.DateField(
+        label=_("First reference date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
+    )
+    second = forms.DateField(
+        label=_("Second reference date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
+    )
+    field_order = ["first", "second", "hub", "chamber", "province", "partner", "theme"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in ("on", "start", "end"):
+            del self.fields[name]
+
+    def clean(self) -> dict[str, object]:
+        data = forms.Form.clean(self) or {}
+        today = timezone.localdate()
+        for name in ("first", "second"):
+            day = data.get(name)
+            if isinstance(day, dt.date) and day > today:
+                self.add_error(name, _("The reference date cannot lie in the future."))
+        first, second = data.get("first"), data.get("second")
+        if isinstance(first, dt.date) and isinstance(second, dt.date) and first >= second:
+            self.add_error("second", _("Choose a second date after the first."))
+        return data
+
+    def dates(self) -> tuple[dt.date, dt.date, ReportFilters]:
+        """The two dates (by default a year ago and today) and the filters."""
+        data = self.cleaned_data if self.is_valid() else {}
+        second = data.get("second") or timezone.localdate()
+        first = data.get("first") or _a_year_before(second)
+        *_ignored, filters = self.values()
+        return first, second, filters
+
+
+def _a_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

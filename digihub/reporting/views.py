@@ -21,16 +21,43 @@ from digihub.funding.models import HubBudget, Programme, ProjectKind
 from digihub.funding.selectors import budget_overview
 from digihub.network.models import Hub
 
-from . import charts
+from . import charts, labels
 from .access import readable
-from .document import build_sections, to_docx, to_xlsx
+from .compare import compare_rows
+from .document import Chart, build_sections, forecast_sentences, to_docx, to_xlsx
 from .figures import Figures, ReportFilters, compute_figures
 from .forecast import Forecast, forecast
-from .forms import ReportForm
+from .forms import CompareForm, ReportForm
 
 T = TypeVar("T")
 
 CHARTS = ("funnel", "phases", "budget", "lead_times", "partners")
+
+
+def chart_texts() -> dict[str, tuple[str, str]]:
+    """Each chart's caption and its text alternative, in the active language."""
+    return {
+        "funnel": (
+            _("From question to completion"),
+            _("Funnel from question to completion; the figures are in the tables of the answer."),
+        ),
+        "phases": (
+            _("Trajectories per phase at each month end"),
+            _("Trajectories per phase at each month end over the last year."),
+        ),
+        "budget": (
+            _("Budget per source: committed and spent"),
+            _("Budget per source with what is committed and spent; see the budget table."),
+        ),
+        "lead_times": (
+            _("Lead times in days"),
+            _("Lead times in days: median and 90th percentile; see the lead time table."),
+        ),
+        "partners": (
+            _("Knowledge partners: running trajectories against capacity"),
+            _("Knowledge partners: running trajectories against capacity; see the partner table."),
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -135,6 +162,9 @@ def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
     return [
         {
             "type": row.project_type.number,
+            "type_name": row.project_type.name_nl,
+            "type_name_en": row.project_type.name_en,
+            "source": row.source_code,
             "source_name": row.source_name,
             "budget": row.budget,
             "committed": row.committed,
@@ -146,6 +176,20 @@ def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
 
 def _title() -> str:
     return _("Digihubs — state of play")
+
+
+def _intro(figures: Figures) -> str:
+    from digihub.core.formatting import date as fmt_date
+
+    text = _("Figures computed by the Digihub platform on %(day)s.") % {
+        "day": fmt_date(figures.on, "long")
+    }
+    if figures.start:
+        text += " " + _("Period: %(start)s – %(end)s.") % {
+            "start": fmt_date(figures.start, "long"),
+            "end": fmt_date(min(figures.end or figures.on, figures.on), "long"),
+        }
+    return text + " " + _("Shares are rounded to one decimal and durations to whole days.")
 
 
 @login_required
@@ -167,11 +211,22 @@ def report(request: HttpRequest) -> HttpResponse:
             "query": query,
             "charts": CHARTS,
             "title": _title(),
-            "budget_rows": computed.budget_rows,
+            "forecast_sentences": forecast_sentences(prediction),
+            "lead_rows": _lead_rows(sections),
+            "chart_texts": chart_texts(),
+            "budget_rows": _named_budget_rows(computed.budget_rows),
             "computed_at": computed.computed_at,
             "cached_for": settings.DIGIHUB_REPORT_CACHE_SECONDS,
         },
     )
+
+
+def _lead_rows(sections: list[Any]) -> list[list[tuple[str, bool]]]:
+    for section in sections:
+        for table in section.tables:
+            if table.sheet == _("Lead times"):
+                return table.display_cells  # type: ignore[no-any-return]
+    return []
 
 
 def _draw(name: str, computed: Computed) -> bytes:
@@ -183,12 +238,28 @@ def _draw(name: str, computed: Computed) -> bytes:
             computed.filters.trajectories(computed.trajectories), figures.on
         )
     if name == "budget":
-        return charts.budget_burn(computed.budget_rows)
+        return charts.budget_burn(_named_budget_rows(computed.budget_rows))
     if name == "lead_times":
         return charts.lead_times(figures)
     if name == "partners":
         return charts.partner_load(figures)
     raise Http404
+
+
+def _named_budget_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Budget rows with the project type and source named in the active language."""
+    english = (translation.get_language() or "nl").startswith("en")
+    sources = labels.source_names()
+    return [
+        {
+            **row,
+            "source_name": sources.get(row.get("source", ""), row["source_name"]),
+            "type_name": (row.get("type_name_en") if english else None)
+            or row.get("type_name")
+            or row["type"],
+        }
+        for row in rows
+    ]
 
 
 def _shared(request: HttpRequest, computed: Computed, part: str, make: Callable[[], T]) -> T:
@@ -241,19 +312,41 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         figures = computed.figures
         sections = _sections(request, computed)
         title = _title()
+        texts = chart_texts()
         if fmt == "pdf":
-            images = {
-                name: "data:image/svg+xml;base64,"
-                + base64.b64encode(_chart(name, request, computed)).decode()
+            images = [
+                {
+                    "src": "data:image/svg+xml;base64,"
+                    + base64.b64encode(_chart(name, request, computed)).decode(),
+                    "caption": texts[name][0],
+                    "alt": texts[name][1],
+                }
                 for name in CHARTS
-            }
+            ]
             data = render_pdf(
                 "reporting/report_pdf.html",
-                {"figures": figures, "sections": sections, "title": title, "images": images},
+                {
+                    "figures": figures,
+                    "sections": sections,
+                    "title": title,
+                    "intro": _intro(figures),
+                    "images": images,
+                    "language": language,
+                    "chart_width_cm": charts.PRINT_WIDTH_CM,
+                },
+                accessible=True,
             )
             content_type = "application/pdf"
         elif fmt == "docx":
-            data = to_docx(title, sections)
+            data = to_docx(
+                title,
+                sections,
+                [Chart(texts[name][0], _chart(name, request, computed)) for name in CHARTS],
+                intro=_intro(figures),
+                language=language,
+                cofunded=_("Co-funded by the European Union"),
+                chart_width_cm=charts.PRINT_WIDTH_CM,
+            )
             content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         else:
             data = to_xlsx(figures, sections)
@@ -269,3 +362,55 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
             f"dl_{token}", "1", max_age=120, samesite="Strict", secure=request.is_secure()
         )
     return response
+
+
+def _comparison(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    trajectories, questions, entries = readable(user)
+    form = CompareForm(request.GET or None)
+    first_day, second_day, filters = form.dates()
+    answers = []
+    for day in (first_day, second_day):
+        figures = compute_figures(
+            on=day,
+            filters=filters,
+            trajectories=trajectories,
+            questions=questions,
+            entries=entries,
+        )
+        prediction = forecast(figures, filters.trajectories(trajectories))
+        answers.append((figures, build_sections(figures, prediction)))
+    (first, first_sections), (second, second_sections) = answers
+    return {
+        "form": form,
+        "first": first,
+        "second": second,
+        "rows": compare_rows(first, second),
+        "pairs": list(zip(first_sections, second_sections, strict=True)),
+    }
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """The same answer at two reference dates side by side, with the differences."""
+    context = _comparison(request)
+    if request.GET.get("format") == "xlsx":
+        from .document import comparison_xlsx
+
+        data = comparison_xlsx(context["first"], context["second"], context["rows"])
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="stand-van-zaken-{context["first"].on.isoformat()}'
+            f'-{context["second"].on.isoformat()}.xlsx"'
+        )
+        return response
+    params = request.GET.copy()
+    params.pop("format", None)
+    return render(
+        request,
+        "reporting/compare.html",
+        {**context, "title": _("Compare two dates"), "query": params.urlencode()},
+    )
