@@ -7,10 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from digihub.companies.models import Company
 from digihub.core.access import can, get_visible_or_404, require, visible
+from digihub.core.lists import Column, Table, bulk
 from digihub.core.money import ZERO
 from digihub.core.pagination import paginate
 from digihub.core.pdf import render_pdf
@@ -18,7 +21,7 @@ from digihub.network.models import Hub
 
 from . import services
 from .forms import AmountForm, LedgerFilter
-from .models import HubBudget, LedgerEntry, PaymentRequest, Programme
+from .models import HubBudget, LedgerEntry, PaymentRequest, PaymentStatus, Programme
 from .policies import require_budget_reader
 from .selectors import budget_overview, reconciliation
 
@@ -102,8 +105,27 @@ def ledger(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(booked_on__gte=data["start"])
         if data.get("end"):
             qs = qs.filter(booked_on__lte=data["end"])
-    page = paginate(request, qs.order_by("-booked_on", "-id"), per_page=50)
-    return render(request, "funding/ledger.html", {"form": form, "page": page})
+    table = Table(request, qs, LEDGER_COLUMNS, default="-booked", tiebreak="-id")
+    if table.export_format:
+        return table.export(_("ledger"))
+    page = paginate(request, table.rows, per_page=50)
+    template = (
+        "funding/_ledger_rows.html" if getattr(request, "htmx", False) else "funding/ledger.html"
+    )
+    return render(request, template, {"form": form, "page": page, "table": table})
+
+
+LEDGER_COLUMNS = [
+    Column("booked", _lazy("Booked"), "booked_on", lambda e: e.booked_on),
+    Column("kind", _lazy("Kind"), "kind", lambda e: e.get_kind_display()),
+    Column("hub", _lazy("Hub"), "hub__name", lambda e: str(e.hub)),
+    Column("type", _lazy("Type"), "project_type__number", lambda e: e.project_type.number),
+    Column("source", _lazy("Source"), "source__order", lambda e: e.source.name),
+    Column("amount", _lazy("Amount"), "amount", lambda e: e.amount, money=True, total=True),
+    Column("document", _lazy("Document"), "document_label", lambda e: e.document_label),
+    Column("company", _lazy("Company"), None, lambda e: str(e.company or "")),
+    Column("why", _lazy("Who and why"), None, lambda e: f"{e.actor or ''} · {e.reason}"),
+]
 
 
 @login_required
@@ -174,13 +196,58 @@ def operational_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def payments(request: HttpRequest) -> HttpResponse:
-    qs = (
-        visible(request.user, PaymentRequest)
-        .select_related("company", "hub")
-        .order_by("status", "-created_at")
+    qs = visible(request.user, PaymentRequest).select_related("company", "hub")
+    status = request.GET.get("status", "")
+    if status in PaymentStatus.values:
+        qs = qs.filter(status=status)
+    table = Table(request, qs, PAYMENT_COLUMNS, default="status", tiebreak="-created_at")
+    if table.export_format:
+        return table.export(_("payments"))
+    page = paginate(request, table.rows, per_page=50)
+    may_mark = any(can(request.user, "mark_paid", p) for p in page.object_list)
+    return render(
+        request,
+        "funding/payments.html",
+        {
+            "page": page,
+            "table": table,
+            "status": status,
+            "statuses": PaymentStatus.choices,
+            "may_mark": may_mark,
+        },
     )
-    page = paginate(request, qs, per_page=50)
-    return render(request, "funding/payments.html", {"page": page})
+
+
+PAYMENT_COLUMNS = [
+    Column("company", _lazy("Company"), "company__name", lambda p: p.company.name),
+    Column("for", _lazy("For"), "document_label", lambda p: p.document_label),
+    Column("amount", _lazy("Amount"), "amount", lambda p: p.amount, money=True, total=True),
+    Column("communication", _lazy("Structured communication"), None, lambda p: str(p)),
+    Column("status", _lazy("Status"), "status", lambda p: p.get_status_display()),
+    Column("requested", _lazy("Requested"), "created_at", lambda p: p.created_at),
+    Column("paid", _lazy("Paid on"), "paid_at", lambda p: p.paid_at),
+]
+
+
+@login_required
+@require_POST
+def payments_paid(request: HttpRequest) -> HttpResponse:
+    """Mark several payments received: the same service as one "Mark paid", per payment, in one
+    transaction; a payment that may not (or no longer) be marked is reported with the reason."""
+    ids = [int(pk) for pk in request.POST.getlist("pick") if pk.isdigit()][:500]
+    rows = list(visible(request.user, PaymentRequest).filter(pk__in=ids).select_related("company"))
+    result = bulk(rows, lambda p: services.mark_paid(actor=request.user, request=p))
+    if result.done:
+        messages.success(
+            request,
+            ngettext("%(n)s payment recorded.", "%(n)s payments recorded.", len(result.done))
+            % {"n": len(result.done)},
+        )
+    for payment, why in result.refused:
+        messages.error(request, _("%(what)s not recorded: %(why)s") % {"what": payment, "why": why})
+    if not rows:
+        messages.error(request, _("Select at least one payment."))
+    return redirect("funding:payments")
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+    path("take/", views.bulk_take, name="bulk_take"),
 
 app_name = "intake"
 urlpatterns = [

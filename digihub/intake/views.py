@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from digihub.accounts.roles import Role
@@ -17,6 +19,7 @@ from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core import throttle
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
+from digihub.core.lists import Column, Table, bulk
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
@@ -179,8 +182,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         listing = listing.filter(
             Q(reference__icontains=q) | Q(company__name__icontains=q) | Q(text__icontains=q)
         )
-    order = ("last_activity_at", "pk") if tab == "stale" else ("-registered_at", "-pk")
-    page = paginate(request, listing.order_by(*order))
+    table = Table(
+        request,
+        listing.prefetch_related("themes"),
+        QUEUE_COLUMNS,
+        default="last_action" if tab == "stale" else "-registered",
+    )
+    if table.export_format:
+        return table.export(_("questions"))
+    page = paginate(request, table.rows)
     counts = {
         name: qs.filter(condition).count() for name, condition in filters.items() if name != "all"
     }
@@ -196,8 +206,49 @@ def queue(request: HttpRequest) -> HttpResponse:
             "q": q,
             "stale_days": settings.DIGIHUB_STALE_DAYS,
             "may_register": can_register(user),
+            "table": table,
+            "may_take": user.role in (Role.ADVISOR, Role.COORDINATOR) and tab in ("new", "all"),
         },
     )
+
+
+QUEUE_COLUMNS = [
+    Column("reference", _lazy("Reference"), "reference", lambda q: q.reference),
+    Column("company", _lazy("Company"), "company__name", lambda q: q.company.name),
+    Column("municipality", _lazy("Municipality"), "company__city", lambda q: q.company.city),
+    Column("question", _lazy("Question"), None, lambda q: q.text),
+    Column("themes", _lazy("Themes"), None, lambda q: ", ".join(t.name for t in q.themes.all())),
+    Column("registered", _lazy("Registered"), "registered_at", lambda q: q.registered_at),
+    Column("status", _lazy("Status"), "status", lambda q: q.get_status_display()),
+    Column("advisor", _lazy("Advisor"), "advisor__last_name", lambda q: q.advisor or ""),
+    Column("last_action", _lazy("Last action"), "last_activity_at", lambda q: q.last_activity_at),
+]
+
+
+@login_required
+@require_POST
+def bulk_take(request: HttpRequest) -> HttpResponse:
+    """Take several new questions at once: the same service as one "Take up", per question, in
+    one transaction; a question someone else took meanwhile is reported, the others are taken."""
+    ids = [int(pk) for pk in request.POST.getlist("pick") if pk.isdigit()][:200]
+    rows = list(visible(request.user, Question).filter(pk__in=ids).order_by("registered_at"))
+    result = bulk(rows, lambda q: services.take_question(actor=request.user, question=q))
+    if result.done:
+        messages.success(
+            request,
+            ngettext(
+                "You took %(n)s question: %(refs)s.",
+                "You took %(n)s questions: %(refs)s.",
+                len(result.done),
+            )
+            % {"n": len(result.done), "refs": ", ".join(q.reference for q in result.done)},
+        )
+    for q, why in result.refused:
+        messages.error(request, _("%(ref)s not taken: %(why)s") % {"ref": q.reference, "why": why})
+    if not rows:
+        messages.error(request, _("Select at least one question."))
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/questions/") else "intake:queue")
 
 
 @login_required
@@ -221,9 +272,24 @@ def validations(request: HttpRequest) -> HttpResponse:
         .filter(status=Status.AWAITING_VALIDATION)
         .select_related("company", "chosen_partner", "advisor")
     )
-    return render(
-        request, "intake/validations.html", {"questions": qs.order_by("last_activity_at")}
-    )
+    table = Table(request, qs, VALIDATION_COLUMNS, default="asked")
+    if table.export_format:
+        return table.export(_("validations"))
+    return render(request, "intake/validations.html", {"questions": table.rows, "table": table})
+
+
+VALIDATION_COLUMNS = [
+    Column("question", _lazy("Question"), "reference", lambda q: q.reference),
+    Column("company", _lazy("Company"), "company__name", lambda q: q.company.name),
+    Column(
+        "partner",
+        _lazy("Chosen partner"),
+        "chosen_partner__short_name",
+        lambda q: str(q.chosen_partner or ""),
+    ),
+    Column("advisor", _lazy("Advisor"), "advisor__last_name", lambda q: str(q.advisor or "")),
+    Column("asked", _lazy("Asked"), "last_activity_at", lambda q: q.last_activity_at),
+]
 
 
 # Each action form on the detail page gets its own id prefix, so labels stay unique.

@@ -38,7 +38,9 @@
       event.preventDefault();
       return;
     }
-    // A double click must not submit twice.
+    // A double click must not submit twice. Searches and filters (GET) change nothing and are
+    // never held back: a click on "Filter" right after a filter applied itself must still work.
+    if ((form.getAttribute("method") || "get").toLowerCase() === "get") { return; }
     if (form.dataset.submitted === "1") {
       event.preventDefault();
       return;
