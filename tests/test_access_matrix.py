@@ -82,6 +82,18 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "A": {"company_pk": w.company_x.pk},
         "B": {"company_pk": w.company_y.pk},
     },
+    "api-v1:company_assessments": lambda w: {
+        "A": {"company_id": w.company_x.pk},
+        "B": {"company_id": w.company_y.pk},
+    },
+    "api-v1:session_attendance": lambda w: {
+        "A": {"session_id": w.session_x.pk},
+        "B": {"session_id": w.session_y.pk},
+    },
+    "api-v1:trajectory_investment": lambda w: {
+        "A": {"trajectory_id": w.traj_x.pk},
+        "B": {"trajectory_id": w.traj_y.pk},
+    },
     "assessments:investment": lambda w: {
         "A": {"trajectory_pk": w.traj_x.pk},
         "B": {"trajectory_pk": w.traj_y.pk},

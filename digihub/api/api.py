@@ -67,6 +67,7 @@ ROUTERS = (
     ("funding", "digihub.funding.api"),
     ("trajectories", "digihub.trajectories.api"),
     ("reporting", "digihub.reporting.api"),
+    ("maturity", "digihub.assessments.api"),
     ("registry", "digihub.registry.api"),
 )
 

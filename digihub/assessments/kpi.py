@@ -25,20 +25,19 @@ from typing import Any
 
 from django.db.models import (
     Avg,
-    Case,
+    CharField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from digihub.network.models import ServiceType
@@ -249,46 +248,60 @@ def micro_data(
     overall score, band and the score of every dimension, in one query."""
     if hub is not None:
         trajectories = trajectories.filter(hub=hub)
-    t0 = (
-        Assessment.objects.filter(
-            company=OuterRef("company"), moment=Moment.T0, status=Status.SUBMITTED
-        )
-        .annotate(
-            mine=Case(
-                When(trajectory=OuterRef("pk"), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("mine", "-submitted_at", "-pk")
+    # The T0 of the trajectory itself, else the company's latest. (SQLite refuses a reference
+    # to the outer row in a subquery's ORDER BY, so the preference is two subqueries.)
+    submitted_t0 = Assessment.objects.filter(moment=Moment.T0, status=Status.SUBMITTED)
+    has_own = Exists(submitted_t0.filter(trajectory=OuterRef(OuterRef("pk"))))
+    own = submitted_t0.filter(trajectory=OuterRef("pk")).order_by("-submitted_at", "-pk")
+    latest = (
+        submitted_t0.filter(company=OuterRef("company"))
+        .filter(~has_own)
+        .order_by("-submitted_at", "-pk")
     )
     t1 = Assessment.objects.filter(
         trajectory=OuterRef("pk"), moment=Moment.T1, status=Status.SUBMITTED
     ).order_by("-submitted_at", "-pk")
+
+    def t0_value(name: str, output: Any = None) -> Any:
+        first = Subquery(own.values(name)[:1], output_field=output)
+        second = Subquery(latest.values(name)[:1], output_field=output)
+        return Coalesce(first, second, output_field=output) if output else Coalesce(first, second)
+
     annotations: dict[str, Any] = {
-        "t0_id": Subquery(t0.values("pk")[:1]),
-        "t0_overall": Subquery(t0.values("overall")[:1], output_field=SCORE),
-        "t0_band": Subquery(t0.values("band")[:1]),
-        "t0_submitted": Subquery(t0.values("submitted_at")[:1]),
-        "t1_id": Subquery(t1.values("pk")[:1]),
+        "t0_overall": t0_value("overall", SCORE),
+        "t0_band": t0_value("band", CharField()),
         "t1_overall": Subquery(t1.values("overall")[:1], output_field=SCORE),
         "t1_band": Subquery(t1.values("band")[:1]),
-        "t1_submitted": Subquery(t1.values("submitted_at")[:1]),
         "survey_score": F("survey__score"),
     }
     qs = served(trajectories, period).annotate(**annotations)
+    scores = DimensionScore.objects.filter(assessment__status=Status.SUBMITTED)
+    own_scores = scores.filter(
+        assessment__trajectory=OuterRef("pk"), assessment__moment=Moment.T0
+    ).order_by("-assessment__submitted_at", "-assessment_id")
+    latest_scores = (
+        scores.filter(assessment__company=OuterRef("company"), assessment__moment=Moment.T0)
+        .filter(~has_own)
+        .order_by("-assessment__submitted_at", "-assessment_id")
+    )
+    t1_scores = scores.filter(
+        assessment__trajectory=OuterRef("pk"), assessment__moment=Moment.T1
+    ).order_by("-assessment__submitted_at", "-assessment_id")
     for code in DIMENSION_CODES:
-        for moment in ("t0", "t1"):
-            qs = qs.annotate(
-                **{
-                    f"{moment}_{code}": Subquery(
-                        DimensionScore.objects.filter(
-                            assessment_id=OuterRef(f"{moment}_id"), code=code
-                        ).values("score")[:1],
-                        output_field=SCORE,
-                    )
-                }
-            )
+        qs = qs.annotate(
+            **{
+                f"t0_{code}": Coalesce(
+                    Subquery(own_scores.filter(code=code).values("score")[:1], output_field=SCORE),
+                    Subquery(
+                        latest_scores.filter(code=code).values("score")[:1], output_field=SCORE
+                    ),
+                    output_field=SCORE,
+                ),
+                f"t1_{code}": Subquery(
+                    t1_scores.filter(code=code).values("score")[:1], output_field=SCORE
+                ),
+            }
+        )
     return qs.select_related("company", "company__province", "hub", "partner").order_by(
         "hub__name", "started_at", "pk"
     )
