@@ -287,3 +287,52 @@ class TestSignInByCode:
         client.logout()
         again = client.post(response["Location"], {"code": code.group(1)})
         assert again.status_code != 302 or again["Location"] != target
+
+
+@pytest.mark.django_db
+class TestSmeWorkspace:
+    def test_own_share_and_no_coming_day_after_completion(
+        self, people: Any, client_for: Any
+    ) -> None:
+        funding_demo.build()
+        t = _trajectory(people)
+        quote = _issued_quote(people, t)
+        client = client_for(people.sme_x)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        page = client.get(reverse("trajectories:sme_workspace")).content.decode()
+        assert "your share <strong" in page and "€600.00" in page  # 30 % of €2,000.00
+        detail = client.get(reverse("trajectories:detail", args=[t.pk])).content.decode()
+        assert 'class="hash"' not in detail  # not signed yet
+        assert 'class="card first" id="sign"' in detail  # the quote to sign comes first
+        services.sign_quote_online(
+            actor=people.sme_x, quote=quote, signer_name="Sam", pdf_sha256=quote.pdf_sha256
+        )
+        start = timezone.now() - dt.timedelta(days=1)
+        services.plan_session(
+            actor=people.partner_p,
+            trajectory=t,
+            title="Testdag",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=4),
+        )
+        later = timezone.now() + dt.timedelta(days=5)
+        services.plan_session(
+            actor=people.partner_p,
+            trajectory=t,
+            title="Follow-up day",
+            starts_at=later,
+            ends_at=later + dt.timedelta(hours=2),
+        )
+        assert "Follow-up day" in client.get(reverse("trajectories:sme_workspace")).content.decode()
+        services.deliver_advice(
+            actor=people.partner_p,
+            trajectory=t,
+            kind="action_plan",
+            delivered_on=timezone.localdate(),
+            summary="Plan",
+        )
+        services.complete(actor=people.partner_p, trajectory=t, final_cost=Decimal("2000"))
+        page = client.get(reverse("trajectories:sme_workspace")).content.decode()
+        assert "Follow-up day" not in page
+        detail = client.get(reverse("trajectories:detail", args=[t.pk])).content.decode()
+        assert 'SHA-256 <code class="hash">' in detail

@@ -126,11 +126,23 @@ def partner_workspace(request: HttpRequest) -> HttpResponse:
                 "phase_changed_at"
             )[:50],
             "running": mine.filter(phase=Phase.EXECUTION).order_by("phase_changed_at")[:50],
+            # Only of running trajectories: a day dated after completion is not "coming".
             "sessions": visible(user, Session)
-            .filter(starts_at__gte=timezone.now())
+            .filter(starts_at__gte=timezone.now(), trajectory__phase__in=OPEN_PHASES)
             .select_related("trajectory__company")[:20],
         },
     )
+
+
+def _with_own_share(quotes: Any) -> list[Any]:
+    """Quotes to sign, each with the SME's own share as the funding engine splits the total."""
+    rows = list(quotes)
+    for quote in rows:
+        try:
+            quote.own_share = guidance_split(hub=quote.trajectory.hub, amount=quote.total).private
+        except FundingRefused:
+            quote.own_share = quote.total
+    return rows
 
 
 @login_required
@@ -148,11 +160,13 @@ def sme_workspace(request: HttpRequest) -> HttpResponse:
         "trajectories/sme_workspace.html",
         {
             "trajectories": trajectories,
-            "to_sign": visible(user, Quote)
-            .filter(status=QuoteStatus.ISSUED, trajectory__phase=Phase.QUOTE)
-            .select_related("trajectory"),
+            "to_sign": _with_own_share(
+                visible(user, Quote)
+                .filter(status=QuoteStatus.ISSUED, trajectory__phase=Phase.QUOTE)
+                .select_related("trajectory", "trajectory__hub")
+            ),
             "sessions": visible(user, Session)
-            .filter(starts_at__gte=timezone.now())
+            .filter(starts_at__gte=timezone.now(), trajectory__phase__in=OPEN_PHASES)
             .select_related("trajectory")[:20],
             "payments": visible(user, PaymentRequest).order_by("-created_at")[:20],
             "surveys": trajectories.filter(phase=Phase.COMPLETED, survey__isnull=True),
