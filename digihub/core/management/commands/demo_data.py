@@ -15,6 +15,7 @@ DEMO_MODULES = (
     "digihub.funding.demo",
     "digihub.intake.demo",
     "digihub.trajectories.demo",
+    "digihub.assessments.demo",
 )
 
 
