@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "digihub.inbox",
     "digihub.reporting",
     "digihub.assessments",
+    "digihub.registry",
     "digihub.api",
 ]
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("todo/", include("digihub.inbox.urls")),
     path("reports/", include("digihub.reporting.urls")),
     path("maturity/", include("digihub.assessments.urls")),
+    path("registry/", include("digihub.registry.urls")),
 ]

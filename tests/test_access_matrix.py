@@ -70,6 +70,22 @@ def all_patterns() -> list[tuple[str, str, URLPattern]]:
 # name -> builder(world) returning {"A": kwargs, "B": kwargs}
 ObjectUrl = Callable[[SimpleNamespace], dict[str, dict[str, Any]]]
 OBJECT_URLS: dict[str, ObjectUrl] = {
+    "registry:export": lambda w: {
+        "A": {"hub_pk": w.company_x.hub_id},
+        "B": {"hub_pk": w.company_y.hub_id},
+    },
+    "registry:register_import": lambda w: {
+        "A": {"hub_pk": w.company_x.hub_id},
+        "B": {"hub_pk": w.company_y.hub_id},
+    },
+    "api-v1:start_export": lambda w: {
+        "A": {"hub_id": w.company_x.hub_id},
+        "B": {"hub_id": w.company_y.hub_id},
+    },
+    "api-v1:fetch_export": lambda w: {
+        "A": {"hub_id": w.company_x.hub_id, "result_id": "0"},
+        "B": {"hub_id": w.company_y.hub_id, "result_id": "0"},
+    },
     "assessments:detail": lambda w: _maturity(w),
     "assessments:answer": lambda w: _maturity(w),
     "assessments:invite": lambda w: _maturity(w),
@@ -351,6 +367,8 @@ def _maturity(w: SimpleNamespace) -> dict[str, dict[str, Any]]:
 
 # Registry objects everyone signed in may read: not organisation data.
 SHARED_URLS = {
+    # The KBO/BCE register is public open data (staff only, by number or name).
+    "api-v1:get_enterprise",
     # The customer's maturity link: the signed token is the access (a forged one: 403).
     "assessments:fill",
     # KPI downloads: the parameter is a file format; rows follow the reader's scope.

@@ -1,0 +1,418 @@
+"""Company look-up in the KBO/BCE lookup table, and the refresh of the platform's companies.
+
+``search(q)`` finds enterprises by number (whole or the first digits, with or without dots, an
+establishment unit's number leads to its enterprise) or by name: names starting with what was
+typed first, then similar names (PostgreSQL ``pg_trgm``; elsewhere names containing it).
+``fill_values`` turns an enterprise into the company fields a form or the refresh fills in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from digihub.companies.validators import format_enterprise_number
+
+from .models import Activity, Address, Code, Denomination, Enterprise, Establishment
+
+LIMIT = 10
+ACTIVE = "AC"
+# Languages of the denominations (code table "Language"): 1 FR, 2 NL, 3 DE, 4 EN, 0 unknown.
+LANGUAGE_CODES = {"fr": "1", "nl": "2", "de": "3", "en": "4"}
+CODE_LANGUAGES = {"nl": "NL", "fr": "FR", "de": "DE", "en": "EN"}
+NAME, ABBREVIATION, COMMERCIAL, BRANCH = "001", "002", "003", "004"
+# KBO juridical forms as the platform's legal forms (digihub.companies.models.LegalForm).
+LEGAL_FORMS = {
+    "014": "NV",
+    "015": "BV",
+    "610": "BV",
+    "016": "BV",
+    "006": "CV",
+    "008": "CV",
+    "706": "CV",
+    "011": "VOF",
+    "012": "CommV",
+    "013": "CommV",
+    "017": "VZW",
+}
+
+
+@dataclass
+class Nace:
+    version: str
+    code: str  # as published: 62010
+    classification: str  # MAIN, SECO, ANCI
+    description: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.code[:2]}.{self.code[2:]}" if len(self.code) > 2 else self.code
+
+
+@dataclass
+class Hit:
+    number: str
+    status: str
+    juridical_situation: str
+    juridical_form: str
+    legal_form_description: str
+    start_date: dt.date | None
+    name: str
+    names: list[tuple[str, str, str]] = field(default_factory=list)  # language, type, name
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    address_from_establishment: bool = False
+    nace: list[Nace] = field(default_factory=list)
+    status_description: str = ""
+    situation_description: str = ""
+
+    @property
+    def number_display(self) -> str:
+        return format_enterprise_number(self.number)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def legal_form(self) -> str:
+        return legal_form_of(self.juridical_form)
+
+    def main_nace(self, version: str = "2008") -> Nace | None:
+        codes = [n for n in self.nace if n.version == version]
+        main = [n for n in codes if n.classification == "MAIN"]
+        found = main or codes
+        return found[0] if found else None
+
+    def fill(self) -> dict[str, str]:
+        """The company fields this enterprise fills in (for forms and the refresh)."""
+        main = self.main_nace("2008") or self.main_nace("2025")
+        others = [
+            n.display
+            for n in self.nace
+            if n.version == (main.version if main else "2008")
+            and (main is None or n.code != main.code)
+        ]
+        return {
+            "name": self.name[:200],
+            "street": self.street[:200],
+            "postcode": self.postcode,
+            "city": self.city[:100],
+            "legal_form": self.legal_form,
+            "nace_main": main.display if main else "",
+            "nace_other": ", ".join(dict.fromkeys(others))[:200],
+        }
+
+
+def legal_form_of(juridical_form: str) -> str:
+    if not juridical_form:
+        return "EZ"  # a natural person's enterprise: a sole proprietorship
+    return LEGAL_FORMS.get(juridical_form, "other")
+
+
+def normalise_number(text: str) -> str:
+    """The digits of what was typed when it reads as (the start of) a number, else ''."""
+    raw = text.strip().upper().removeprefix("BE").strip()
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if digits and all(ch.isdigit() or ch in " .-/" for ch in raw):
+        return digits
+    return ""
+
+
+def _language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE or "nl")[:2]
+
+
+def has_trigram() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def search(q: str, *, limit: int = LIMIT, language: str | None = None) -> list[Hit]:
+    """Enterprises matching a number or a name, the best first (active before stopped)."""
+    q = " ".join(q.split())[:120]
+    digits = normalise_number(q)
+    if digits:
+        numbers = _numbers_like(digits, limit)
+    elif len(q) >= 2:
+        numbers = _names_like(q.lower(), limit)
+    else:
+        numbers = []
+    statuses = dict(Enterprise.objects.filter(number__in=numbers).values_list("number", "status"))
+    ranked = sorted((n for n in numbers if n in statuses), key=lambda n: statuses[n] != ACTIVE)[
+        :limit
+    ]
+    return describe(ranked, language=language)
+
+
+def by_number(value: str, *, language: str | None = None) -> Hit | None:
+    digits = normalise_number(value)
+    if len(digits) == 9:
+        digits = "0" + digits
+    if len(digits) != 10:
+        return None
+    found = describe(_numbers_like(digits, 1), language=language)
+    return found[0] if found else None
+
+
+def _numbers_like(digits: str, limit: int) -> list[str]:
+    if len(digits) == 9:
+        digits = "0" + digits
+    if len(digits) == 10:
+        if Enterprise.objects.filter(number=digits).exists():
+            return [digits]
+        parent = Establishment.objects.filter(number=digits).values_list(
+            "enterprise_number", flat=True
+        )
+        return list(parent[:1])
+    if len(digits) < 4:
+        return []
+    # A range on the primary key: the first digits typed so far.
+    return list(
+        Enterprise.objects.filter(number__gte=digits, number__lt=digits + ":")
+        .order_by("number")
+        .values_list("number", flat=True)[:limit]
+    )
+
+
+def _names_like(text: str, limit: int) -> list[str]:
+    """Names starting with the text (a b-tree range), then names containing it, then — for typing
+    errors — names with a word like it (both on the trigram index; each stops at the limit instead
+    of ranking every match, which keeps common words fast)."""
+    wanted = limit + 5
+    found: dict[str, None] = {}
+
+    def add(values: Iterable[str]) -> None:
+        found.update(dict.fromkeys(values))
+
+    add(
+        Denomination.objects.filter(search__startswith=text).values_list(
+            "entity_number", flat=True
+        )[:wanted]
+    )
+    if len(found) < wanted and len(text) >= 3:
+        add(
+            Denomination.objects.filter(search__contains=text)
+            .exclude(entity_number__in=list(found))
+            .values_list("entity_number", flat=True)[:wanted]
+        )
+    if len(found) < limit and len(text) >= 4 and has_trigram():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT entity_number, word_similarity(%s, search) AS sim "
+                "FROM registry_denomination WHERE %s <%% search LIMIT %s",
+                [text, text, wanted * 4],
+            )
+            similar = sorted(cursor.fetchall(), key=lambda row: -row[1])
+        add(row[0] for row in similar)
+    numbers = list(found)
+    # A name of an establishment unit leads to its enterprise.
+    parents = dict(
+        Establishment.objects.filter(number__in=numbers).values_list("number", "enterprise_number")
+    )
+    return list(dict.fromkeys(parents.get(n, n) for n in numbers))
+
+
+def _codes(category: str, codes: Iterable[str], language: str) -> dict[str, str]:
+    wanted = CODE_LANGUAGES.get(language, "NL")
+    found: dict[str, str] = {}
+    rows = Code.objects.filter(category=category, code__in=set(codes)).values_list(
+        "code", "language", "description"
+    )
+    ranked = sorted(rows, key=lambda r: (r[1] != wanted, r[1] != "NL", r[1]))
+    for code, _lang, description in ranked:
+        found.setdefault(code, description)
+    return found
+
+
+def _pick_name(names: list[tuple[str, str, str]], language: str) -> str:
+    preferred = LANGUAGE_CODES.get(language, "2")
+    order = [preferred, "2", "1", "3", "4", "0"]
+    for kind in (NAME, COMMERCIAL, ABBREVIATION, BRANCH):
+        of_kind = [n for n in names if n[1] == kind]
+        of_kind.sort(key=lambda n: order.index(n[0]) if n[0] in order else 9)
+        if of_kind:
+            return of_kind[0][2]
+    return ""
+
+
+def _street(address: Address, language: str) -> str:
+    french = language == "fr"
+    street = (
+        (address.street_fr or address.street_nl)
+        if french
+        else (address.street_nl or address.street_fr)
+    )
+    line = " ".join(part for part in (street, address.house_number) if part)
+    if address.box:
+        line += f" {'bte' if french else 'bus'} {address.box}"
+    return line
+
+
+def describe(numbers: list[str], *, language: str | None = None) -> list[Hit]:
+    """Everything the platform shows of these enterprises, in a handful of queries."""
+    if not numbers:
+        return []
+    language = language or _language()
+    enterprises = Enterprise.objects.in_bulk(numbers)
+    names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for entity, lang, kind, text in Denomination.objects.filter(
+        entity_number__in=numbers
+    ).values_list("entity_number", "language", "type", "denomination"):
+        names[entity].append((lang, kind, text))
+    addresses: dict[str, Address] = {}
+    for address in Address.objects.filter(entity_number__in=numbers, type="REGO"):
+        addresses.setdefault(address.entity_number, address)
+    missing = [n for n in numbers if n not in addresses]
+    from_establishment: set[str] = set()
+    if missing:
+        units = dict(
+            Establishment.objects.filter(enterprise_number__in=missing)
+            .order_by("start_date", "number")
+            .values_list("number", "enterprise_number")
+        )
+        for address in Address.objects.filter(entity_number__in=list(units)).order_by(
+            "entity_number"
+        ):
+            if address.struck_off is None and units[address.entity_number] not in addresses:
+                addresses[units[address.entity_number]] = address
+                from_establishment.add(units[address.entity_number])
+    activities: dict[str, list[Nace]] = defaultdict(list)
+    for entity, version, code, classification in (
+        Activity.objects.filter(entity_number__in=numbers)
+        .order_by("entity_number", "nace_version", "classification", "nace_code")
+        .values_list("entity_number", "nace_version", "nace_code", "classification")
+    ):
+        if not any(n.version == version and n.code == code for n in activities[entity]):
+            activities[entity].append(Nace(version, code, classification))
+    nace_text = {
+        version: _codes(
+            f"Nace{version}",
+            {n.code for ns in activities.values() for n in ns if n.version == version},
+            language,
+        )
+        for version in ("2008", "2025")
+    }
+    forms = _codes(
+        "JuridicalForm",
+        {e.juridical_form_cac or e.juridical_form for e in enterprises.values()},
+        language,
+    )
+    statuses = _codes("Status", {e.status for e in enterprises.values()}, language)
+    situations = _codes(
+        "JuridicalSituation", {e.juridical_situation for e in enterprises.values()}, language
+    )
+    hits = []
+    for n in numbers:
+        e = enterprises.get(n)
+        if e is None:
+            continue
+        form = e.juridical_form_cac or e.juridical_form
+        hit = Hit(
+            number=n,
+            status=e.status,
+            juridical_situation=e.juridical_situation,
+            juridical_form=form,
+            legal_form_description=forms.get(form, ""),
+            start_date=e.start_date,
+            name=_pick_name(names[n], language),
+            names=sorted(names[n]),
+            status_description=statuses.get(e.status, e.status),
+            situation_description=situations.get(e.juridical_situation, ""),
+            address_from_establishment=n in from_establishment,
+        )
+        seat = addresses.get(n)
+        if seat is not None:
+            address = seat
+            hit.street = _street(address, language)
+            belgian = not (address.country_nl or address.country_fr)
+            hit.postcode = address.zipcode if belgian else ""
+            hit.city = (
+                (address.municipality_fr or address.municipality_nl)
+                if language == "fr"
+                else (address.municipality_nl or address.municipality_fr)
+            )
+            hit.country = "" if belgian else (address.country_nl or address.country_fr)
+        for nace in activities[n]:
+            nace.description = nace_text.get(nace.version, {}).get(nace.code, "")
+        hit.nace = activities[n]
+        hits.append(hit)
+    return hits
+
+
+# The platform's companies, refreshed ---------------------------------------------------------
+REFRESHED = ("name", "street", "postcode", "city", "legal_form", "nace_main", "nace_other")
+
+
+def refresh_companies(
+    *, numbers: Iterable[str] | None, extract: Any, log: Callable[[str], None] = lambda s: None
+) -> int:
+    """Bring the platform's companies in line with the lookup table: each value that came from
+    the KBO (or whose source is not known) follows it; a value a person typed over it stays.
+    Changes go through ``company_update`` as the platform, so they show in the company's history."""
+    from digihub.companies.models import Company
+    from digihub.companies.services import company_update
+
+    from .provenance import kbo_source
+
+    companies = Company.objects.order_by("pk")
+    if numbers is not None:
+        companies = companies.filter(enterprise_number__in=list(numbers))
+    else:
+        companies = companies.filter(enterprise_number__in=Enterprise.objects.values("number"))
+    changed = 0
+    reason = _("KBO open data, extract %(number)s") % {"number": extract.extract_number}
+    pks = list(companies.values_list("pk", flat=True))
+    for start in range(0, len(pks), 500):
+        chunk = list(Company.objects.filter(pk__in=pks[start : start + 500]))
+        found = {
+            h.number: h
+            for h in describe(
+                [c.enterprise_number for c in chunk], language=settings.LANGUAGE_CODE[:2]
+            )
+        }
+        for company in chunk:
+            hit = found.get(company.enterprise_number)
+            if hit is None:
+                continue
+            values = hit.fill()
+            data = {}
+            for name in REFRESHED:
+                source = (company.provenance or {}).get(name, {}).get("source")
+                if source == "entered" or not values[name]:
+                    continue
+                if getattr(company, name) != values[name]:
+                    data[name] = values[name]
+            if not data:
+                continue
+            with kbo_source(extract):
+                try:
+                    company_update(actor=None, company=company, data=data, reason=reason)
+                except ValidationError:
+                    # e.g. the seat moved to another chamber's region: that move is a
+                    # coordinator's decision; the rest still follows the register.
+                    address = {"postcode", "city", "street"}
+                    rest = {k: v for k, v in data.items() if k not in address}
+                    log(
+                        f"  {company.enterprise_number}: address not taken over "
+                        "(another chamber's region)"
+                    )
+                    if not rest:
+                        continue
+                    company_update(actor=None, company=company, data=rest, reason=reason)
+            changed += 1
+    return changed

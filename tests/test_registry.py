@@ -1,0 +1,311 @@
+"""The KBO/BCE open data: import of full and update extracts, look-up, refresh of companies."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from digihub.companies.models import Company
+from digihub.registry import lookup
+from digihub.registry.kbo import import_extract
+from digihub.registry.models import Denomination, Enterprise, ImportRun
+
+from .factories import make_company
+from .kbo_files import dotted, valid_number, write_extract
+
+BAKERY = valid_number(2013109)  # 0201.310.929
+SHOP = valid_number(4567812)
+STOPPED = valid_number(7654321)
+UNIT = "2123456789"  # an establishment unit of SHOP
+
+CODES = [
+    ("JuridicalForm", "014", "NL", "Naamloze vennootschap"),
+    ("JuridicalForm", "014", "FR", "Société anonyme"),
+    ("JuridicalForm", "610", "NL", "Besloten vennootschap"),
+    ("JuridicalForm", "610", "FR", "Société à responsabilité limitée"),
+    ("Status", "AC", "NL", "Actief"),
+    ("Status", "ST", "NL", "Stopgezet"),
+    ("JuridicalSituation", "000", "NL", "Normale toestand"),
+    ("JuridicalSituation", "012", "NL", "Ontbinding van rechtswege"),
+    ("Nace2008", "10710", "NL", "Vervaardiging van brood en van vers banketbakkerswerk"),
+    ("Nace2008", "10710", "FR", "Fabrication de pain et de pâtisserie fraîche"),
+    ("Nace2008", "47240", "NL", "Detailhandel in brood, banketbakkerswerk, suikerwerk"),
+    ("Nace2025", "10710", "NL", "Vervaardiging van brood"),
+    ("Nace2008", "62010", "NL", "Ontwerpen en programmeren van computerprogramma's"),
+]
+
+
+def full_extract(tmp_path: Path) -> Path:
+    return write_extract(
+        tmp_path / "KboOpenData_0140_2026_11_Full.zip",
+        number=140,
+        kind="full",
+        tables={
+            "code": CODES,
+            "enterprise": [
+                (dotted(BAKERY), "AC", "000", "2", "014", "", "01-02-1995"),
+                (dotted(SHOP), "AC", "000", "2", "610", "", "15-06-2020"),
+                (dotted(STOPPED), "ST", "012", "2", "610", "", "03-03-2003"),
+            ],
+            "establishment": [(dotted(UNIT), "15-06-2020", dotted(SHOP))],
+            "denomination": [
+                (dotted(BAKERY), "2", "001", "Bakkerij De Kroon, Jansen & Zonen"),
+                (dotted(BAKERY), "1", "001", "Boulangerie La Couronne, Jansen & Fils"),
+                (dotted(BAKERY), "2", "003", "De Kroon"),
+                (dotted(BAKERY), "2", "002", "BDK"),
+                (dotted(SHOP), "2", "001", "Codewerf"),
+                (dotted(STOPPED), "2", "001", 'Bakkerij Oud, "Het Hoekje"'),
+            ],
+            "address": [
+                (
+                    dotted(BAKERY),
+                    "REGO",
+                    "",
+                    "",
+                    "3000",
+                    "Leuven",
+                    "Louvain",
+                    "Bondgenotenlaan",
+                    "Boulevard des Alliés",
+                    "12",
+                    "3",
+                    "",
+                    "",
+                ),
+                (
+                    dotted(UNIT),
+                    "BAET",
+                    "",
+                    "",
+                    "2000",
+                    "Antwerpen",
+                    "Anvers",
+                    "Meir",
+                    "Meir",
+                    "1",
+                    "",
+                    "",
+                    "",
+                ),
+                (
+                    dotted(STOPPED),
+                    "REGO",
+                    "",
+                    "",
+                    "3000",
+                    "Leuven",
+                    "Louvain",
+                    "Oude Markt",
+                    "Vieux Marché",
+                    "5",
+                    "",
+                    "",
+                    "",
+                ),
+            ],
+            "contact": [(dotted(BAKERY), "ENT", "TEL", "016 00 00 00")],
+            "activity": [
+                (dotted(BAKERY), "001", "2008", "10710", "MAIN"),
+                (dotted(BAKERY), "001", "2008", "47240", "SECO"),
+                (dotted(BAKERY), "001", "2025", "10710", "MAIN"),
+                (dotted(BAKERY), "001", "2003", "15811", "MAIN"),
+                (dotted(UNIT), "001", "2008", "62010", "MAIN"),
+                (dotted(SHOP), "001", "2008", "62010", "MAIN"),
+            ],
+            "branch": [],
+        },
+    )
+
+
+def update_extract(tmp_path: Path) -> Path:
+    return write_extract(
+        tmp_path / "KboOpenData_0141_2026_12_Update.zip",
+        number=141,
+        kind="update",
+        snapshot="01-12-2026",
+        tables={
+            "code": CODES,
+            "enterprise_delete": [(dotted(BAKERY),)],
+            "enterprise_insert": [(dotted(BAKERY), "AC", "000", "2", "014", "", "01-02-1995")],
+            "denomination_delete": [(dotted(BAKERY),)],
+            "denomination_insert": [
+                (dotted(BAKERY), "2", "001", "Bakkerij De Kroon"),
+                (dotted(BAKERY), "1", "001", "Boulangerie La Couronne"),
+            ],
+            "address_delete": [(dotted(BAKERY),)],
+            "address_insert": [
+                (
+                    dotted(BAKERY),
+                    "REGO",
+                    "",
+                    "",
+                    "3000",
+                    "Leuven",
+                    "Louvain",
+                    "Tiensestraat",
+                    "Rue de Tirlemont",
+                    "7",
+                    "",
+                    "",
+                    "",
+                ),
+            ],
+        },
+    )
+
+
+@pytest.fixture
+def imported(tmp_path: Path, db: Any) -> Path:
+    import_extract(full_extract(tmp_path))
+    return tmp_path
+
+
+def test_full_extract_lands_in_the_lookup(imported: Path) -> None:
+    assert Enterprise.objects.count() == 3
+    hit = lookup.by_number("0201.310.929", language="nl")
+    assert hit is not None and hit.number == BAKERY == "0201310929"
+    # The quoted comma stays inside the name; the legal name in the user's language is shown.
+    assert hit.name == "Bakkerij De Kroon, Jansen & Zonen"
+    assert lookup.by_number(BAKERY, language="fr").name == "Boulangerie La Couronne, Jansen & Fils"  # type: ignore[union-attr]
+    assert ("2", "003", "De Kroon") in hit.names and ("2", "002", "BDK") in hit.names
+    assert hit.legal_form_description == "Naamloze vennootschap"
+    assert hit.start_date and hit.start_date.isoformat() == "1995-02-01"
+    assert (hit.street, hit.postcode, hit.city) == ("Bondgenotenlaan 12 bus 3", "3000", "Leuven")
+    # NACE per version with descriptions; version 2003 is not kept.
+    assert {(n.version, n.code) for n in hit.nace} == {
+        ("2008", "10710"),
+        ("2008", "47240"),
+        ("2025", "10710"),
+    }
+    main = hit.main_nace("2008")
+    assert main is not None and main.description.startswith("Vervaardiging van brood")
+    assert hit.fill() == {
+        "name": "Bakkerij De Kroon, Jansen & Zonen",
+        "street": "Bondgenotenlaan 12 bus 3",
+        "postcode": "3000",
+        "city": "Leuven",
+        "legal_form": "NV",
+        "nace_main": "10.710",
+        "nace_other": "47.240",
+    }
+
+
+def test_establishment_address_when_the_enterprise_has_none(imported: Path) -> None:
+    hit = lookup.by_number(SHOP, language="nl")
+    assert hit is not None and hit.address_from_establishment
+    assert (hit.street, hit.postcode, hit.city) == ("Meir 1", "2000", "Antwerpen")
+    assert hit.legal_form == "BV"
+    # An establishment unit's number leads to its enterprise.
+    assert [h.number for h in lookup.search(dotted(UNIT))] == [SHOP]
+
+
+def test_name_search_puts_active_enterprises_first(imported: Path) -> None:
+    hits = lookup.search("bakkerij", language="nl")
+    assert [h.number for h in hits] == [BAKERY, STOPPED]
+    stopped = hits[1]
+    assert not stopped.is_active and stopped.situation_description == "Ontbinding van rechtswege"
+    assert stopped.name == 'Bakkerij Oud, "Het Hoekje"'
+    # Contains / similar names, the commercial name, and the first digits of a number.
+    assert BAKERY in [h.number for h in lookup.search("kroon")]
+    assert [h.number for h in lookup.search("0201.31")] == [BAKERY]
+    assert lookup.search("x") == []
+
+
+def test_importing_the_same_extract_again_changes_nothing(imported: Path, tmp_path: Path) -> None:
+    before = list(Denomination.objects.order_by("pk").values_list("entity_number", "denomination"))
+    lines: list[str] = []
+    report = import_extract(full_extract(tmp_path), log=lines.append)
+    assert all(
+        note == "already imported" or note == "not needed" for _n, _r, _s, note in report.files
+    )
+    assert any("already imported" in line for line in lines)
+    after = list(Denomination.objects.order_by("pk").values_list("entity_number", "denomination"))
+    assert before == after
+    assert ImportRun.objects.filter(extract_number=140, finished_at__isnull=False).count() == 6
+
+
+def test_update_deletes_and_reinserts_and_refreshes_companies(
+    imported: Path, tmp_path: Path, network: Any
+) -> None:
+    company = make_company(
+        enterprise_number=BAKERY,
+        name="Bakkerij De Kroon, Jansen & Zonen",
+        postcode="3000",
+        city="Leuven",
+    )
+    # Created from a known number: what the form left empty came from the register.
+    assert company.nace_main == "10.710" and company.legal_form == "NV"
+    assert company.provenance["nace_main"]["source"] == "kbo"
+    assert company.provenance["name"]["source"] == "kbo"
+    # A person corrects the website and the other NACE codes: those stay theirs.
+    from digihub.companies.services import company_update
+
+    company = company_update(actor=None, company=company, data={"nace_other": "47.241"})
+    assert company.provenance["nace_other"]["source"] == "entered"
+
+    call_command("import_kbo", str(update_extract(tmp_path)), stdout=io.StringIO())
+    hit = lookup.by_number(BAKERY, language="nl")
+    assert hit is not None and hit.name == "Bakkerij De Kroon"
+    assert ("2", "003", "De Kroon") not in hit.names  # deleted with the update
+    assert lookup.search("jansen") == []
+    company.refresh_from_db()
+    assert company.name == "Bakkerij De Kroon"
+    assert company.street == "Tiensestraat 7"
+    assert company.nace_other == "47.241"  # typed by a person: kept
+    assert company.provenance["name"] == {
+        "source": "kbo",
+        "value": "Bakkerij De Kroon",
+        "on": company.provenance["name"]["on"],
+        "extract": 141,
+    }
+    latest = company.history.first()
+    assert latest is not None and latest.history_change_reason == "KBO open data, extract 141"
+    # The same update again: every file is skipped, nothing changes.
+    version = company.version
+    import_extract(update_extract(tmp_path))
+    company.refresh_from_db()
+    assert company.version == version
+
+
+def test_lookup_pages_and_api(imported: Path, people: Any, client_for: Any, client: Any) -> None:
+    response = client.get(reverse("registry:lookup"), {"q": "bakkerij"})
+    assert response.status_code == 302  # name search needs a login
+    public = client.get(reverse("registry:public_lookup"), {"enterprise_number": "0201.310.929"})
+    assert public.status_code == 200 and "Bakkerij De Kroon, Jansen &amp; Zonen" in public.text
+    # The public look-up answers one exact, valid number only.
+    assert (
+        "Bakkerij"
+        not in client.get(reverse("registry:public_lookup"), {"enterprise_number": "bakkerij"}).text
+    )
+    assert (
+        "Bakkerij"
+        not in client.get(
+            reverse("registry:public_lookup"), {"enterprise_number": "0201.310.928"}
+        ).text
+    )
+    advisor = client_for(people.advisor_a)
+    page = advisor.get(reverse("registry:lookup"), {"q": "bakk"})
+    assert 'data-fill-nace_main="10.710"' in page.text
+    assert 'data-fill-legal_form="NV"' in page.text
+    assert "Ontbinding van rechtswege" in page.text
+    api = advisor.get("/api/v1/registry/enterprises", {"q": "codewerf"})
+    assert api.status_code == 200
+    [found] = api.json()
+    assert found["number"] == SHOP and found["address_from_establishment"] is True
+    assert found["fill"]["city"] == "Antwerpen"
+    sme = client_for(people.sme_x)
+    assert sme.get("/api/v1/registry/enterprises", {"q": "codewerf"}).status_code == 403
+
+
+def test_bad_source_is_refused(tmp_path: Path, db: Any) -> None:
+    from django.core.management.base import CommandError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CommandError, match=r"meta\.csv"):
+        call_command("import_kbo", str(tmp_path / "empty"))
+    assert not Company.objects.exists()
