@@ -59,7 +59,15 @@ class CompanyForm(SafeTextModelForm):
 class ContactForm(SafeTextModelForm):
     class Meta:
         model = Contact
-        fields = ["first_name", "last_name", "email", "phone", "function", "consent_at"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "function",
+            "language",
+            "consent_at",
+        ]
         widgets = {
             "consent_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

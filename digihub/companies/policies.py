@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from digihub.accounts.roles import Role
 from digihub.core.access import ALLOW, Decision, company_links, deny, rule_for, scope_for
 
-from .models import Company, Contact
+from .models import Company, Contact, CustomerRule
 
 
 def company_condition(user: Any, prefix: str = "") -> Q | None:
@@ -92,3 +92,9 @@ def can_confirm_contact(user: Any, contact: Contact) -> Decision:
     if user.role == Role.SME and user.company_id == contact.company_id:
         return ALLOW
     return deny(_("Only the company's chamber or its confirmed users confirm a representative."))
+
+
+@scope_for(CustomerRule)
+def scope_customer_rules(user: Any, qs: QuerySet[CustomerRule]) -> QuerySet[CustomerRule]:
+    """Reference data: everyone signed in reads the rules; the admin changes them."""
+    return qs

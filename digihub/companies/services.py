@@ -85,6 +85,28 @@ def customer_kind(legal_form: str, size_class: str, employees: int | None) -> st
     return str(CustomerKind.UNKNOWN)
 
 
+def reclassify_customers() -> int:
+    """Apply the customer rules again to every company (after the rules changed); returns how
+    many companies changed kind."""
+    rules = list(CustomerRule.objects.all())
+    changed = 0
+    for company in Company.objects.only(
+        "pk", "legal_form", "size_class", "employees", "customer_kind"
+    ):
+        kind = next(
+            (
+                str(r.kind)
+                for r in rules
+                if r.holds(company.legal_form, company.size_class, company.employees)
+            ),
+            str(CustomerKind.UNKNOWN),
+        )
+        if kind != company.customer_kind:
+            Company.objects.filter(pk=company.pk).update(customer_kind=kind)
+            changed += 1
+    return changed
+
+
 def find_by_enterprise_number(value: str) -> Company | None:
     try:
         number = normalise_enterprise_number(value)

@@ -7,8 +7,10 @@ Where an admin action is useful it calls the service.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
@@ -27,6 +29,7 @@ from .models import (
     Programme,
     ProjectType,
     ReportingPeriod,
+    ServiceFunding,
     SourceRate,
 )
 
@@ -64,10 +67,55 @@ class ProgrammeAdmin(ScopedAdmin):
     inlines = [ReportingPeriodInline]
 
 
+class ProjectTypeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A project type with, optionally, a new version of its rates (``services.set_rates``):
+    "source code = rate" per source, e.g. ``efro=0.40; region=0.30; private_sme=0.30``."""
+
+    new_rates = forms.CharField(
+        label=_("New rates per source"),
+        required=False,
+        help_text=_("source code = rate, separated by semicolons; they add up to 1."),
+    )
+    rates_reason = forms.CharField(label=_("Why the rates change"), required=False)
+
+    class Meta:
+        model = ProjectType
+        fields = ("programme", "number", "kind", "name_nl", "name_en")
+
+    def clean_new_rates(self) -> dict[str, Decimal]:
+        text = (self.cleaned_data.get("new_rates") or "").strip()
+        rates: dict[str, Decimal] = {}
+        for part in filter(None, (p.strip() for p in text.split(";"))):
+            code, _sep, value = part.partition("=")
+            try:
+                rates[code.strip()] = Decimal(value.strip())
+            except InvalidOperation as exc:
+                raise ValidationError(_("Write each rate as code=0.40.")) from exc
+        if rates:
+            unknown = set(rates) - set(FundingSource.objects.values_list("code", flat=True))
+            if unknown:
+                raise ValidationError(
+                    _("Unknown funding source: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+                )
+            services.validate_rates(list(rates.values()))
+        return rates
+
+
 @admin.register(ProjectType)
 class ProjectTypeAdmin(ScopedAdmin):
     list_display = ("programme", "number", "name_nl", "kind", "rate_version")
     inlines = [SourceRateInline]
+    form = ProjectTypeForm
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("new_rates"):
+            services.set_rates(
+                actor=request.user,
+                project_type=form.instance,
+                rates=form.cleaned_data["new_rates"],
+                reason=form.cleaned_data.get("rates_reason") or _("set in the admin"),
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # Budgets and bookings refer to the type by programme, number and kind.
@@ -90,6 +138,25 @@ class HubBudgetAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
     list_display = ("programme", "hub", "project_type", "amount")
     list_filter = ("programme", "hub")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # A new budget commits nothing yet; its amount is set through the service all the same.
+        return ScopedAdmin.has_add_permission(self, request)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        amount, obj.amount = obj.amount, Decimal("0.00")
+        super().save_model(request, obj, form, change)
+        services.set_budget(
+            actor=request.user, budget=obj, amount=amount, reason=_("budget opened in the admin")
+        )
+
+
+@admin.register(ServiceFunding)
+class ServiceFundingAdmin(ScopedAdmin):
+    """How each programme funds each EDIH service type (data, not code)."""
+
+    list_display = ("programme", "service_type", "project_type")
+    list_filter = ("programme",)
 
 
 @admin.register(LedgerEntry)

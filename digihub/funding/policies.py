@@ -18,6 +18,7 @@ from .models import (
     Programme,
     ProjectType,
     ReportingPeriod,
+    ServiceFunding,
 )
 
 
@@ -37,7 +38,7 @@ def _reference(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs if sees_budgets(user) else qs.none()
 
 
-for _model in (Programme, FundingSource, ProjectType, ReportingPeriod):
+for _model in (Programme, FundingSource, ProjectType, ReportingPeriod, ServiceFunding):
     scope_for(_model)(_reference)
 
 
