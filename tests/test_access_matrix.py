@@ -129,6 +129,20 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "funding:budget_edit": lambda w: {"A": {"pk": w.budget_a.pk}, "B": {"pk": w.budget_b.pk}},
     "funding:operational_cost": lambda w: {"A": {"pk": w.budget_a.pk}, "B": {"pk": w.budget_b.pk}},
     "funding:payment_paid": lambda w: {"A": {"pk": w.payment_x.pk}, "B": {"pk": w.payment_y.pk}},
+    **{
+        f"funding:{name}": lambda w: {"A": {"pk": w.payment_x.pk}, "B": {"pk": w.payment_y.pk}}
+        for name in (
+            "payment_detail",
+            "payment_qr",
+            "payment_pdf",
+            "payment_receive",
+            "payment_cancel",
+            "payment_refund",
+        )
+    },
+    "funding:statement": lambda w: _money(w)["statement"],
+    "funding:entry_resolve": lambda w: _money(w)["entry"],
+    "funding:entry_dismiss": lambda w: _money(w)["entry"],
     "funding:de_minimis": lambda w: {
         "A": {"company_id": w.company_x.pk},
         "B": {"company_id": w.company_y.pk},
@@ -365,8 +379,27 @@ def _maturity(w: SimpleNamespace) -> dict[str, dict[str, Any]]:
     return w.maturity  # type: ignore[no-any-return]
 
 
+def _money(w: SimpleNamespace) -> dict[str, dict[str, dict[str, Any]]]:
+    """A bank statement of chamber A's account and of chamber B's, each with a credit to resolve."""
+    if not hasattr(w, "money"):
+        from digihub.funding.demo_payments import camt053
+        from digihub.funding.models import Payee
+        from digihub.funding.payments import import_statement
+
+        w.money = {"statement": {}, "entry": {}}
+        for org, advisor, marker in (("A", w.advisor_a, SECRET_A), ("B", w.advisor_b, SECRET_B)):
+            payee = Payee.objects.get(chamber_id=advisor.chamber_id, programme__isnull=True)
+            credit = {"reference": marker, "amount": "12.34", "name": marker, "date": "2025-01-02"}
+            result = import_statement(actor=advisor, data=camt053(payee.iban, [credit], marker))
+            w.money["statement"][org] = {"pk": result.statement.pk}
+            w.money["entry"][org] = {"pk": result.statement.entries.get().pk}
+    return w.money  # type: ignore[no-any-return]
+
+
 # Registry objects everyone signed in may read: not organisation data.
 SHARED_URLS = {
+    # Accounting exports: the parameters are a kind and a format; rows follow the reader's scope.
+    "funding:money_export",
     # The KBO/BCE register is public open data (staff only, by number or name).
     "api-v1:get_enterprise",
     # The customer's maturity link: the signed token is the access (a forged one: 403).

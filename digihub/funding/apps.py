@@ -14,7 +14,7 @@ class FundingConfig(AppConfig):
         from digihub.accounts.roles import Role
         from digihub.core.navigation import add_nav
 
-        from . import policies  # noqa: F401
+        from . import policies, workflow  # noqa: F401  (they register on import)
 
         # A budget with bookings, or a document money is booked on (a signed quote), is never
         # deleted: not from the admin, not by a cascade, not from a shell or a command.
@@ -28,6 +28,12 @@ class FundingConfig(AppConfig):
             order=50,
         )
         add_nav(_("Payments"), "funding:payments", [Role.SME], order=55)
+        add_nav(
+            _("Reconcile"),
+            "funding:reconcile",
+            [Role.ADVISOR, Role.OFFICER, Role.COORDINATOR, Role.ADMIN],
+            order=52,
+        )
 
 
 def _refuse_deletion(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
-from digihub.network.models import Hub
+from digihub.network.models import Chamber, Hub
 
 from .models import (
     FundingSource,
     HubBudget,
+    Payee,
     Payer,
     Programme,
     ProjectKind,
@@ -139,6 +140,7 @@ def build() -> None:
                     project_type=project_type,
                     defaults={"amount": budget},
                 )
+        _payees(programme)
         year = programme.start.year
         while dt.date(year, 1, 1) <= programme.end:
             ReportingPeriod.objects.get_or_create(
@@ -150,3 +152,29 @@ def build() -> None:
                 },
             )
             year += 1
+
+
+def _payees(programme: Programme) -> None:
+    """The account each chamber receives the SMEs' shares on, and one for the programme itself
+    (demo accounts: valid Belgian IBANs, made from a bank code and a serial number)."""
+    from schwifty import IBAN
+
+    from .payees import check_bic
+
+    def account(bank: str, serial: int) -> tuple[str, str]:
+        iban = str(IBAN.generate("BE", bank_code=bank, account_code=f"{serial:07d}").compact)
+        return iban, check_bic("", iban=iban)
+
+    iban, bic = account("096", 1_000_000 + programme.pk)
+    Payee.objects.get_or_create(
+        programme=programme,
+        chamber=None,
+        defaults={"name": programme.name[:70], "iban": iban, "bic": bic},
+    )
+    for chamber in Chamber.objects.order_by("pk"):
+        iban, bic = account("735", 2_000_000 + chamber.pk)
+        Payee.objects.get_or_create(
+            programme=None,
+            chamber=chamber,
+            defaults={"name": chamber.name[:70], "iban": iban, "bic": bic},
+        )

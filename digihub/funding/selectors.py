@@ -177,3 +177,25 @@ def reconciliation(programme: Programme) -> list[ReconciliationLine]:
             by_source_all[code],
         )
     return lines
+
+
+def sme_contributions(payments: QuerySet[Any], moment: Any) -> dict[str, Decimal]:
+    """The SMEs' own shares requested and received before ``moment``, for the report.
+
+    Requested: the shares requested then (cancelled and refunded requests left out: they are
+    not owed). Paid: the money received then (receipts, so a partly paid share counts for what
+    came in), of requests that were not refunded."""
+    from .models import PaymentStatus, Receipt
+
+    live = payments.exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.REFUNDED])
+    requested = live.aggregate(total=Sum("amount", default=ZERO))["total"]
+    received = Receipt.objects.filter(
+        request__in=live.values("pk"), received_on__lt=_day_of(moment)
+    ).aggregate(total=Sum("amount", default=ZERO))["total"]
+    return {"requested": requested, "paid": received}
+
+
+def _day_of(moment: Any) -> Any:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date() if hasattr(moment, "hour") else moment

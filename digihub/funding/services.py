@@ -4,7 +4,8 @@ Every booking locks the hub budget row it books against (an UPDATE of its versio
 which takes the row lock on PostgreSQL and the write lock on SQLite), re-reads the balances and
 only then writes, so two commitments at the same moment cannot both pass when only one fits.
 
-Public entry points (``set_budget``, ``set_rates``, ``declare_operational_cost``, ``mark_paid``)
+Public entry points (``set_budget``, ``set_rates``, ``declare_operational_cost``, ``mark_paid``;
+the SME's share in ``payments``)
 check the actor's permission themselves with ``digihub.core.access.require``, whichever page, API
 call, admin action or command calls them. The bookings of a trajectory (``commit_quote``,
 ``release_commitment``, ``declare_expenditure``) are steps inside a trajectory transition, whose
@@ -43,7 +44,6 @@ from .models import (
     HubBudget,
     LedgerEntry,
     PaymentRequest,
-    PaymentStatus,
     Programme,
     ProjectKind,
     ProjectType,
@@ -444,12 +444,16 @@ def book_commitment(
         ZERO,
     )
     if payment_request and company is not None and sme_share > 0:
+        from .payees import due_date_for, payee_for
+
         request = PaymentRequest.objects.create(
             company=company,
             programme=locked.programme,
             hub=locked.hub,
+            payee=payee_for(locked.programme, locked.hub),
             amount=sme_share,
             structured_communication=_next_communication(),
+            due_date=due_date_for(locked.programme, max(day, timezone.localdate())),
             **_document_ref(document),
         )
     record_event(
@@ -853,22 +857,13 @@ def set_rates(
     return version
 
 
-@transaction.atomic
 def mark_paid(*, actor: Any, request: PaymentRequest) -> PaymentRequest:
-    require(actor, "mark_paid", request)
-    locked = PaymentRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != PaymentStatus.OPEN:
-        raise ValidationError(_("Only an open payment request can be marked paid."))
-    locked.status, locked.paid_at = PaymentStatus.PAID, timezone.now()
-    locked.save(update_fields=["status", "paid_at"])
-    record_event(
-        actor=actor,
-        action="funding.paid",
-        target=locked,
-        company=locked.company,
-        summary=_("Payment %(ref)s received") % {"ref": locked},
-    )
-    return locked
+    """What is still due was received (recorded by hand): the "pay" step of the payment's
+    workflow (``digihub.funding.workflow``), through ``payments.record_receipt``."""
+    from .payments import record_receipt
+
+    remainder = PaymentRequest.objects.get(pk=request.pk).remainder
+    return record_receipt(actor=actor, request=request, amount=remainder or request.amount)
 
 
 def guard_deletion(instance: models.Model) -> None:

@@ -247,9 +247,9 @@ def _sign_items(user: Any, rows: list[Any]) -> Iterable[Item]:
 
 
 def _payments_to_make(user: Any) -> QuerySet[Any]:
-    from digihub.funding.models import PaymentRequest, PaymentStatus
+    from digihub.funding.models import OUTSTANDING, PaymentRequest
 
-    return visible(user, PaymentRequest).filter(status=PaymentStatus.OPEN)
+    return visible(user, PaymentRequest).filter(status__in=OUTSTANDING)
 
 
 def _payment_items(user: Any, rows: list[Any]) -> Iterable[Item]:

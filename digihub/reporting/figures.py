@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from digihub.companies.models import Company
 from digihub.core.money import ZERO
-from digihub.funding.models import EntryKind, LedgerEntry, PaymentRequest, PaymentStatus
+from digihub.funding.models import EntryKind, LedgerEntry, PaymentRequest
+from digihub.funding.selectors import sme_contributions
 from digihub.intake.models import Question
 from digihub.intake.selectors import reach_counts
 from digihub.network.models import KnowledgePartner
@@ -277,10 +278,7 @@ def _figures(
         created_at__lt=moment,
         company__in=Company.objects.filter(pk__in=trajectories.values("company_id")),
     )
-    paid = payments.aggregate(
-        requested=Sum("amount", default=ZERO),
-        paid=Sum("amount", filter=Q(status=PaymentStatus.PAID, paid_at__lt=moment), default=ZERO),
-    )
+    paid = sme_contributions(payments, moment)
 
     reached = questions.filter(
         registered_at__lt=until, **({"registered_at__gte": since} if since else {})

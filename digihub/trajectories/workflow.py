@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digihub.accounts.roles import Role
 from digihub.core.access import ALLOW, Decision, deny
-from digihub.core.workflow import Audience, Step, Workflow, declare_event, on_step, register
+from digihub.core.workflow import (
+    Audience,
+    Step,
+    Workflow,
+    declare_event,
+    fire,
+    on_step,
+    register,
+)
+from digihub.funding.models import PaymentRequest
 from digihub.intake.models import Question
 
 from .models import (
@@ -235,4 +247,34 @@ def move_along(question: Question, actor: Any, reason: str) -> None:
     """The open trajectories of a handed-over question follow, so the SME keeps one advisor."""
     Trajectory.objects.filter(question=question, phase__in=OPEN_PHASES).update(
         advisor=question.advisor
+    )
+
+
+# When the SME's share lapses (funding) ------------------------------------------------------
+@on_step(PaymentRequest, "lapse")
+def follow_lapsed_payment(payment: PaymentRequest, actor: Any, reason: str) -> None:
+    """The funding engine released the commitment of an unpaid share; under a programme whose
+    rule says so the trajectory of that quote stops (else it waits, parked in its phase)."""
+    if not payment.programme.lapse_stops_trajectory or not payment.document_id:
+        return
+    if payment.document_type_id != ContentType.objects.get_for_model(Quote).pk:
+        return
+    trajectory = Trajectory.objects.filter(
+        quotes__pk=payment.document_id, phase__in=OPEN_PHASES
+    ).first()
+    if trajectory is None:
+        return
+    why = _("The SME's share %(ref)s was not paid in time.") % {"ref": payment}
+
+    def work(t: Trajectory) -> None:
+        t.stopped_at, t.stop_reason = timezone.now(), why
+
+    fire(
+        trajectory,
+        "stop",
+        actor=actor,
+        reason=why,
+        work=work,
+        system=True,
+        summary=gettext_lazy("Trajectory stopped: its payment lapsed"),
     )
