@@ -264,6 +264,9 @@ def import_extract(
             for candidate in (f"{name}.csv", f"{name}_delete.csv", f"{name}_insert.csv"):
                 if source.has(candidate):
                     report.files.append((candidate, 0, 0.0, "not needed"))
+        from .lookup import forget_codes
+
+        forget_codes()
         if refresh:
             from .lookup import refresh_companies
 

@@ -9,6 +9,7 @@ typed first, then similar names (PostgreSQL ``pg_trgm``; elsewhere names contain
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -227,15 +228,37 @@ def _names_like(text: str, limit: int) -> list[str]:
     return list(dict.fromkeys(parents.get(n, n) for n in numbers))
 
 
+_CODE_CACHE: dict[str, Any] = {"at": 0.0, "table": {}}
+CODE_CACHE_SECONDS = 300
+
+
+def forget_codes() -> None:
+    """The code table changed (an import): read it again at the next look-up."""
+    _CODE_CACHE.update(at=0.0, table={})
+
+
+def _code_table() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The code table (a few thousand rows that change monthly), kept per process."""
+    now = time.monotonic()
+    if now - _CODE_CACHE["at"] > CODE_CACHE_SECONDS:
+        table: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for category, code, lang, description in Code.objects.values_list(
+            "category", "code", "language", "description"
+        ):
+            table[(category, code)].append((lang, description))
+        _CODE_CACHE.update(at=now, table=dict(table))
+    return _CODE_CACHE["table"]  # type: ignore[no-any-return]
+
+
 def _codes(category: str, codes: Iterable[str], language: str) -> dict[str, str]:
     wanted = CODE_LANGUAGES.get(language, "NL")
+    table = _code_table()
     found: dict[str, str] = {}
-    rows = Code.objects.filter(category=category, code__in=set(codes)).values_list(
-        "code", "language", "description"
-    )
-    ranked = sorted(rows, key=lambda r: (r[1] != wanted, r[1] != "NL", r[1]))
-    for code, _lang, description in ranked:
-        found.setdefault(code, description)
+    for code in set(codes):
+        rows = table.get((category, code))
+        if rows:
+            ranked = sorted(rows, key=lambda r: (r[0] != wanted, r[0] != "NL", r[0]))
+            found[code] = ranked[0][1]
     return found
 
 
