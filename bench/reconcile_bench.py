@@ -226,24 +226,30 @@ def main() -> None:
     )
     data, expected = _statement(account, args.credits)
     print(f"statement: {args.credits:,} credits, {len(data) / 1e6:.1f} MB camt.053")
-    parse_times, times, queries = [], [], 0
+    parse_times, times, cpu, queries = [], [], [], 0
     for run in range(args.runs):
         t0 = time.perf_counter()
         parse_camt053(data)
         parse_times.append(time.perf_counter() - t0)
         with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             result = import_statement(actor=officer, data=data, file_name="bench.xml")
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         queries = len(captured.captured_queries)
         s = result.statement
         got = {"credits": s.credits, "matched": s.matched, "to_resolve": s.to_resolve}
         assert got == expected, (got, expected)
-        print(f"  run {run + 1}: {times[-1]:.2f} s ({queries} queries), {got}")
+        print(
+            f"  run {run + 1}: {times[-1]:.2f} s wall, {cpu[-1]:.2f} s CPU of this process "
+            f"({queries} queries), {got}"
+        )
         again = import_statement(actor=officer, data=data)
         assert again.already_imported
         _undo()
     median = statistics.median(times)
+    load = os.getloadavg()[0]
+    print(f"machine load average (1 min): {load:.1f} on {os.cpu_count()} cores")
     print(f"parse alone: median {statistics.median(parse_times):.2f} s")
     print(
         f"import of {args.credits:,} credits against {args.requests:,} open requests: "

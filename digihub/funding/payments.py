@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -570,10 +571,14 @@ def _apply(
                     ),
                 )
             )
-    StatementEntry.objects.bulk_create(entries, batch_size=1000)
+    _insert(StatementEntry, entries)
+    if connection.vendor == "postgresql":  # COPY returns no ids: read them back
+        ids = dict(statement.entries.values_list("reference", "pk"))  # type: ignore[attr-defined]
+        for entry in entries:
+            entry.pk = ids[entry.reference]
     for entry, receipt in receipts:
         receipt.entry = entry
-    Receipt.objects.bulk_create([r for _e, r in receipts], batch_size=1000)
+    _insert(Receipt, [r for _e, r in receipts])
     _write_matches(list(changed.values()))
     _suggest(pending, account)  # after the matches are written: what they paid is not suggested
     StatementEntry.objects.bulk_update(
@@ -584,6 +589,34 @@ def _apply(
     statement.matched = len(receipts)
     statement.to_resolve = len(pending)
     statement.total = sum((c.amount for c in fresh if c.currency == "EUR"), ZERO)
+
+
+def _insert(model: type[Any], objs: list[Any]) -> None:
+    """Insert many new rows: ``COPY`` on PostgreSQL (ten thousand rows in a fraction of a second,
+    without compiling an INSERT per batch), ``bulk_create`` elsewhere. Rows are inserted as built:
+    the same constraints hold, and nothing is read back (PostgreSQL sets no ``pk`` on ``objs``)."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=500)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    # psycopg adapts Python values (Decimal, date, datetime, str, None) itself; JSON is text.
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for obj in objs:
+                values = obj.__dict__
+                copy.write_row(
+                    [
+                        json.dumps(values[name]) if name in json_fields else values[name]
+                        for name in names
+                    ]
+                )
 
 
 def _write_matches(changed: list[tuple[PaymentRequest, str]]) -> None:
@@ -641,7 +674,7 @@ def _audit_matches(
         )
         for request, step in changed
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    _insert(AuditEvent, events)
 
 
 def resolve_entry(
