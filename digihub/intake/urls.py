@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-    path("take/", views.bulk_take, name="bulk_take"),
 
 app_name = "intake"
 urlpatterns = [
@@ -11,6 +10,7 @@ urlpatterns = [
     path("new/", views.register, name="register"),
     path("mine/", views.mine, name="mine"),
     path("validations/", views.validations, name="validations"),
+    path("take/", views.bulk_take, name="bulk_take"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/take/", views.take, name="take"),
     path("<int:pk>/conversation/", views.conversation, name="conversation"),
