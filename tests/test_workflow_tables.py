@@ -74,7 +74,7 @@ def test_can_answers_from_the_table(people: Any) -> None:
     )
     assert can(people.advisor_a, "take", question)
     refused = can(people.advisor_b, "take", question)
-    assert not refused and "chamber" in refused.reason
+    assert not refused and refused.reason
     services.take_question(actor=people.advisor_a, question=question)
     question.refresh_from_db()
     not_now = can(people.advisor_a, "take", question)
