@@ -13,6 +13,7 @@ from django.utils import timezone
 from digihub.funding import demo as funding_demo
 from digihub.intake import services as intake
 from digihub.intake.models import Route
+from digihub.reporting import facts as report_facts
 from digihub.reporting.figures import ReportFilters, compute_figures
 from digihub.trajectories import services
 from digihub.trajectories.models import PhaseSpan, Trajectory
@@ -131,6 +132,7 @@ def world(people: Any) -> Any:
     # t3: start-up since 1 Apr.
     _history(t3, D(2026, 4, 1))
     p.trajectories = (t1, t2, t3)
+    report_facts.rebuild()  # the history above was rewritten in SQL, as an import does
     return p
 
 

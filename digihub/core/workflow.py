@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -138,6 +139,26 @@ def extra_conditions(model: type[models.Model], name: str) -> tuple[Condition, .
     return tuple(_extra_conditions.get((model, name), ()))
 
 
+# Observers of the steps (the report facts): a context manager entered once the row is locked
+# and left once the step, its history and its effects are written, in the step's transaction —
+# what it keeps changes with the data or not at all. Registered per model, or None for every one.
+Observer = Callable[[Any], AbstractContextManager[Any]]
+_observers: dict[type[models.Model] | None, list[Observer]] = {}
+
+
+def observe_steps(model: type[models.Model] | None) -> Callable[[Observer], Observer]:
+    def decorator(func: Observer) -> Observer:
+        _observers.setdefault(model, []).append(func)
+        return func
+
+    return decorator
+
+
+def _observe(stack: ExitStack, locked: models.Model) -> None:
+    for observer in (*_observers.get(None, ()), *_observers.get(type(locked), ())):
+        stack.enter_context(observer(locked))
+
+
 def register(workflow: Workflow) -> Workflow:
     """Make the steps known: ``can(user, step, obj)`` answers from the table, as ``fire`` does."""
     _workflows[workflow.model] = workflow
@@ -217,8 +238,9 @@ def fire(
     Returns ``(locked object, result of work)``."""
     workflow = workflow_for(obj)
     step = workflow.step(name)
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as observers:
         locked = workflow.lock(obj)
+        _observe(observers, locked)
         if not system:
             decision = _check_who(actor, locked, step)
             if not decision:

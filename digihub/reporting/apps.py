@@ -8,6 +8,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
+        from . import facts
+
+        facts.connect()
         from digihub.accounts.roles import Role
         from digihub.core.navigation import add_home_panel, add_nav
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from digihub.companies.models import Company
@@ -115,22 +116,21 @@ class Figures:
 
 
 class DaysBetween(Func):
-    """``end - start`` in days, as a float, on PostgreSQL and SQLite."""
+    """Calendar days from ``start`` to ``end`` (their days in the platform's time zone), on
+    PostgreSQL and SQLite — what the report facts count (``facts.whole_days``)."""
 
     output_field = FloatField()
 
     def __init__(self, end: Any, start: Any) -> None:
-        super().__init__(end, start)
+        super().__init__(TruncDate(end), TruncDate(start))
 
     def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
         end, end_params = compiler.compile(self.source_expressions[0])
         start, start_params = compiler.compile(self.source_expressions[1])
+        params = (*end_params, *start_params)
         if conn.vendor == "postgresql":
-            return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)", (
-                *end_params,
-                *start_params,
-            )
-        return f"(julianday({end}) - julianday({start}))", (*end_params, *start_params)
+            return f"(({end}) - ({start}))", params
+        return f"(julianday({end}) - julianday({start}))", params
 
 
 class Percentile(Aggregate):
@@ -202,11 +202,47 @@ def compute_figures(
     trajectories: QuerySet[Trajectory] | None = None,
     questions: QuerySet[Question] | None = None,
     entries: QuerySet[LedgerEntry] | None = None,
+    reader: Any = None,
 ) -> Figures:
     """The report for day ``on`` (cumulative) and, when given, the period ``start``–``end``.
 
-    ``trajectories``/``questions``/``entries`` are the rows the reader may see (the permission
-    rule applied by the caller); ``filters`` narrows them further."""
+    With ``reader`` (the report's rule: the network, or an advisor's own chamber) or without
+    any rows given, the figures are read from the report facts (``digihub.reporting.facts``).
+    ``trajectories``/``questions``/``entries`` without ``reader`` are arbitrary rows the caller
+    chose: those figures are computed from the source tables (``compute_figures_direct``).
+    ``filters`` narrows either further."""
+    if reader is not None or (trajectories is None and questions is None and entries is None):
+        with one_snapshot():
+            return figures_from_facts(
+                on=on,
+                start=start,
+                end=end,
+                filters=filters or ReportFilters(),
+                chamber=reader_chamber(reader),
+            )
+    return compute_figures_direct(
+        on=on,
+        start=start,
+        end=end,
+        filters=filters,
+        trajectories=trajectories,
+        questions=questions,
+        entries=entries,
+    )
+
+
+def compute_figures_direct(
+    *,
+    on: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    filters: ReportFilters | None = None,
+    trajectories: QuerySet[Trajectory] | None = None,
+    questions: QuerySet[Question] | None = None,
+    entries: QuerySet[LedgerEntry] | None = None,
+) -> Figures:
+    """The same figures computed from the source tables (scans; the reference the facts are
+    checked against)."""
     with one_snapshot():
         return _figures(
             on=on,
@@ -397,3 +433,317 @@ def _figures(
         satisfaction=satisfaction,
         totals=totals,
     )
+
+
+# --- The same figures read from the report facts -------------------------------------------
+
+
+def reader_chamber(reader: Any) -> int | None:
+    """The chamber an advisor's report is limited to; None for the network-wide readers."""
+    from digihub.accounts.roles import Role
+
+    if reader is None or getattr(reader, "is_network_wide", False):
+        return None
+    if getattr(reader, "role", None) == Role.ADVISOR:
+        return int(reader.chamber_id or -1)
+    return -1  # no rows (the views refuse such readers before)
+
+
+def _slots(filters: ReportFilters, chamber: int | None, *, ledger: bool = False) -> Q | None:
+    """The fact rows answering these filters for this reader; None when nothing can match."""
+    wanted_chamber, reader = filters.chamber, 0
+    if chamber is not None:
+        if ledger:
+            reader = chamber
+        elif wanted_chamber is not None and wanted_chamber != chamber:
+            return None
+        else:
+            wanted_chamber = chamber
+    real = {
+        k: v
+        for k, v in (
+            ("hub", filters.hub),
+            ("chamber", wanted_chamber),
+            ("province", filters.province),
+        )
+        if v is not None
+    }
+    q = (~Q(hub=0) & Q(**real)) if real else Q(hub=0, chamber=0, province=0)
+    if ledger:
+        return q & Q(partner=0, theme=0, reader=reader)
+    return q & Q(theme=filters.theme or 0, reader=0)
+
+
+def _decode(value: str) -> str | None:
+    return value[1:] if value else None
+
+
+def _percentile(histogram: list[tuple[int, int]], n: int, fraction: float) -> float:
+    """``percentile_cont`` over a sorted histogram of (value, count)."""
+    position = fraction * (n - 1)
+    low = int(position)
+
+    def at(rank: int) -> int:
+        seen = 0
+        for value, count in histogram:
+            seen += count
+            if rank < seen:
+                return value
+        return histogram[-1][0]
+
+    first = float(at(low))
+    if low + 1 >= n:
+        return first
+    return first + (float(at(low + 1)) - first) * (position - low)
+
+
+def figures_from_facts(
+    *,
+    on: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+    filters: ReportFilters,
+    chamber: int | None,
+) -> Figures:
+    from digihub.funding.models import FundingSource, ProjectType
+    from digihub.intake.models import Channel, Decision, Route
+    from digihub.network.models import Province, Theme
+
+    from .facts import LEDGER_MEASURES
+    from .models import NO_ORIGIN, ReportFact
+
+    first = start or NO_ORIGIN + dt.timedelta(days=1)
+    last = min(end, on) if end else on
+    slots = _slots(filters, chamber)
+    sums: dict[tuple[str, str], dict[str, int]] = {}
+    load: dict[int, dict[str, int]] = {}
+    if slots is not None:
+        rows = (
+            ReportFact.objects.filter(slots, partner=filters.partner or 0, day__lte=on)
+            .exclude(measure__in=LEDGER_MEASURES)
+            .values("measure", "key")
+            .annotate(
+                c_on=Sum("n"),
+                c_on_cents=Sum("cents"),
+                c_last=Sum("n", filter=Q(day__lte=last)),
+                window=Sum("n", filter=Q(day__gte=first, day__lte=last)),
+                after=Sum("n", filter=Q(day__gte=first)),
+                first_in=Sum("n", filter=Q(day__gte=first, day__lte=last, origin__lt=first)),
+                taken_back=Sum("n", filter=Q(day__lte=last, origin__gte=first)),
+            )
+            .order_by()
+        )
+        sums = {
+            (r["measure"], r["key"]): {
+                k: int(v or 0) for k, v in r.items() if k not in ("measure", "key")
+            }
+            for r in rows
+        }
+        partner_slot = Q(partner=filters.partner) if filters.partner else ~Q(partner=0)
+        for r in (
+            ReportFact.objects.filter(slots & partner_slot, measure="cur")
+            .values("partner", "key")
+            .annotate(n=Sum("n"))
+            .order_by()
+        ):
+            load.setdefault(r["partner"], {})[r["key"]] = int(r["n"] or 0)
+
+    def total(measure: str, column: str, key: str | None = None) -> int:
+        return sum(
+            v[column] for (m, k), v in sums.items() if m == measure and (key is None or k == key)
+        )
+
+    def decided(key: str | None, prefix: str = "dec") -> int:
+        return total(f"{prefix}_in", "window", key) - total(f"{prefix}_out", "taken_back", key)
+
+    reach: dict[str, int] = {
+        "registered": total("reg", "window"),
+        "companies": total("reg_co", "first_in"),
+        "outside_target_group": total("outside", "window"),
+        **{f"registered_{c}": total("reg", "window", c) for c in Channel.values},
+        "conversations": total("conv", "window"),
+        "conversation_companies": total("conv_co", "first_in"),
+        "follow_ups": total("follow", "window"),
+        "decided": decided(None),
+        **{f"decision_{d}": decided(d) for d in Decision.values},
+        **{f"route_{r}": decided(r, "rt") for r in Route.values},
+    }
+    standing = total("dec_in", "c_last") - total("dec_out", "c_last")
+    reach["open"] = total("reg", "c_last") - standing
+
+    phases = dict.fromkeys(Phase.values, 0)
+    for (measure, key), v in sums.items():
+        if measure == "ph_in":
+            phases[key] = phases.get(key, 0) + v["c_on"]
+        elif measure == "ph_out":
+            phases[key] = phases.get(key, 0) - v["c_on"]
+
+    # Funding: committed = commitments − releases, per project type number and source.
+    ledger_slots = _slots(filters, chamber, ledger=True)
+    booked: dict[str, dict[str, int]] = {}
+    if ledger_slots is not None:
+        for r in (
+            ReportFact.objects.filter(ledger_slots, measure__in=LEDGER_MEASURES, day__lte=on)
+            .values("measure", "key")
+            .annotate(n=Sum("n"), cents=Sum("cents"))
+            .order_by()
+        ):
+            row = booked.setdefault(r["key"], {"n": 0})
+            row["n"] += int(r["n"] or 0)
+            row[r["measure"]] = row.get(r["measure"], 0) + int(r["cents"] or 0)
+    types = dict(ProjectType.objects.values_list("pk", "number"))
+    sources = {
+        row["pk"]: row
+        for row in FundingSource.objects.values("pk", "code", "name_nl", "is_subsidy")
+    }
+    groups: dict[tuple[Any, ...], dict[str, int]] = {}
+    for key, row in booked.items():
+        if not row["n"]:
+            continue
+        type_id, source_id = (int(part) for part in key.split("|"))
+        source = sources[source_id]
+        group = groups.setdefault(
+            (types[type_id], source["code"], source["name_nl"], source["is_subsidy"]),
+            {"commit": 0, "release": 0, "spend": 0},
+        )
+        for kind in ("commit", "release", "spend"):
+            group[kind] += row.get(kind, 0)
+
+    def money(value: int) -> Decimal:
+        return Decimal(value).scaleb(-2)
+
+    funding = [
+        {
+            "type": number,
+            "source": code,
+            "source_name": name,
+            "is_subsidy": is_subsidy,
+            "committed": money(g["commit"] - g["release"]),
+            "spent": money(g["spend"]),
+        }
+        for (number, code, name, is_subsidy), g in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1])
+        )
+    ]
+
+    # Companies reached, by the company's province, NACE section and size class.
+    provinces = dict(Province.objects.values_list("pk", "name_nl"))
+    reached: dict[tuple[Any, ...], int] = {}
+    for (measure, key), v in sums.items():
+        if measure == "reg_co" and v["first_in"]:
+            province, section, size = (_decode(part) for part in key.split("|"))
+            name = provinces.get(int(province)) if province else None
+            group_key = (name, section, size)
+            reached[group_key] = reached.get(group_key, 0) + v["first_in"]
+    trait_rows = [
+        {"province__name_nl": p, "nace_section": s_, "size_class": z, "n": n}
+        for (p, s_, z), n in reached.items()
+    ]
+
+    theme_names = dict(Theme.objects.values_list("pk", "name_nl"))
+    advice_by_theme: dict[str, int] = {}
+    for (measure, key), v in sums.items():
+        if measure == "adv_th" and v["after"]:
+            name = theme_names.get(int(key), "")
+            advice_by_theme[name] = advice_by_theme.get(name, 0) + v["after"]
+    advice_themes = [
+        {"theme": name, "n": n}
+        for name, n in sorted(advice_by_theme.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+    lead = []
+    for label in ("first_contact_to_signed", "signed_to_completed", "first_contact_to_completed"):
+        histogram = sorted(
+            (int(key.rsplit(":", 1)[1]), v["c_on"])
+            for (measure, key), v in sums.items()
+            if measure == "lead" and key.rsplit(":", 1)[0] == label and v["c_on"]
+        )
+        n = sum(count for _value, count in histogram)
+        if n:
+            lead.append(
+                LeadTime(label, n, _percentile(histogram, n, 0.5), _percentile(histogram, n, 0.9))
+            )
+        else:
+            lead.append(LeadTime(label, 0, None, None))
+
+    partners: list[dict[str, Any]] = []
+    names: dict[int, Any] = {
+        row["pk"]: row
+        for row in KnowledgePartner.objects.filter(
+            pk__in=[p for p, counts in load.items() if any(counts.values())]
+        ).values("pk", "short_name", "capacity")
+    }
+    for pk, partner in names.items():
+        counts = load[pk]
+        partners.append(
+            {
+                **partner,
+                "running": counts.get(Phase.QUOTE, 0) + counts.get(Phase.EXECUTION, 0),
+                "backlog": counts.get(Phase.STARTUP, 0),
+                "done": counts.get(Phase.COMPLETED, 0),
+            }
+        )
+    partners.sort(key=lambda row: (-row["running"], row["short_name"]))
+    for line in partners:
+        line["load"] = (Decimal(line["running"]) / line["capacity"]) if line["capacity"] else ZERO
+
+    answers = total("srv", "c_on")
+    score = sum(v["c_on_cents"] for (m, _k), v in sums.items() if m == "srv")
+    satisfaction = {"answers": answers, "average": (score / answers) if answers else None}
+
+    totals = {
+        "committed": sum((row["committed"] for row in funding), ZERO),
+        "spent": sum((row["spent"] for row in funding), ZERO),
+        "subsidy_committed": sum((row["committed"] for row in funding if row["is_subsidy"]), ZERO),
+    }
+    pay = {
+        m: sum(v["c_on_cents"] for (mm, _k), v in sums.items() if mm == m)
+        for m in ("pay_req", "pay_paid")
+    }
+    return Figures(
+        on=on,
+        start=start,
+        end=end,
+        reach=reach,
+        phases=phases,
+        started=total("started", "window"),
+        completed=total("completed", "window"),
+        stopped=total("stopped", "window"),
+        funding=funding,
+        sme_requested=money(pay["pay_req"]),
+        sme_paid=money(pay["pay_paid"]),
+        by_province=_rollup(trait_rows, "province__name_nl", "name"),
+        by_section=_rollup(trait_rows, "nace_section", "section"),
+        by_size=_rollup(trait_rows, "size_class", "size"),
+        advice_count=total("adv", "after"),
+        advice_themes=advice_themes,
+        advice_list=_advice_list(on, start, filters, chamber),
+        lead_times=lead,
+        partners=partners,
+        satisfaction=satisfaction,
+        totals=totals,
+    )
+
+
+def _advice_list(
+    on: dt.date, start: dt.date | None, filters: ReportFilters, chamber: int | None
+) -> list[dict[str, Any]]:
+    """The latest advice delivered (a list, not a figure: read from its table, newest first)."""
+    trajectories = filters.trajectories(Trajectory.objects.all())
+    if chamber is not None:
+        trajectories = trajectories.filter(chamber_id=chamber)
+    advice = Advice.objects.filter(delivered_on__lte=on)
+    if not filters.is_empty or chamber is not None:
+        advice = advice.filter(trajectory__in=trajectories)
+    if start:
+        advice = advice.filter(delivered_on__gte=start)
+    return [
+        dict(row)
+        for row in advice.order_by("-delivered_on", "-pk").values(
+            "delivered_on",
+            "kind",
+            ref=F("trajectory__reference"),
+            company=F("trajectory__company__name"),
+            partner=F("trajectory__partner__short_name"),
+        )[:20]
+    ]

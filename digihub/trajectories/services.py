@@ -34,6 +34,7 @@ from digihub.funding.services import (
     guidance_split,
     release_commitment,
 )
+from digihub.reporting import facts as report_facts
 
 from .models import (
     Advice,
@@ -52,15 +53,17 @@ from .models import (
 
 def record_phase(t: Trajectory, phase: str, actor: Any, reason: str, at: dt.datetime) -> None:
     """Close the current phase period and open the next: the phase on any past date follows.
-    The one writer of phase history, for the opening and for every step (``workflow``)."""
-    PhaseSpan.objects.filter(trajectory=t, left_at__isnull=True).update(left_at=at)
-    PhaseSpan.objects.create(
-        trajectory=t,
-        phase=phase,
-        entered_at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-    )
+    The one writer of phase history, for the opening and for every step (``workflow``).
+    The report facts follow in the same transaction (``update`` sends no signal)."""
+    with report_facts.tracking([t.company_id]):
+        PhaseSpan.objects.filter(trajectory=t, left_at__isnull=True).update(left_at=at)
+        PhaseSpan.objects.create(
+            trajectory=t,
+            phase=phase,
+            entered_at=at,
+            actor=actor if getattr(actor, "pk", None) else None,
+            reason=reason,
+        )
     t.phase_changed_at = at
 
 
