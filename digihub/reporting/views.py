@@ -125,6 +125,7 @@ def _compute(request: HttpRequest) -> Computed:
             trajectories=trajectories,
             questions=questions,
             entries=entries,
+            reader=user,
         )
         stored = Computation(
             figures,
@@ -306,7 +307,7 @@ DOWNLOAD_TOKEN = re.compile(r"[a-z0-9]{8,32}")
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "docx", "xlsx"):
         raise Http404
-    language = request.GET.get("lang") if request.GET.get("lang") in ("nl", "en") else "nl"
+    language = "en" if request.GET.get("lang") == "en" else "nl"
     with translation.override(language):
         computed = _compute(request)
         figures = computed.figures
@@ -377,6 +378,7 @@ def _comparison(request: HttpRequest) -> dict[str, Any]:
             trajectories=trajectories,
             questions=questions,
             entries=entries,
+            reader=user,
         )
         prediction = forecast(figures, filters.trajectories(trajectories))
         answers.append((figures, build_sections(figures, prediction)))
