@@ -80,6 +80,7 @@ def figures(request: HttpRequest, query: Query[FigureQuery]) -> object:
         trajectories=trajectories,
         questions=questions,
         entries=entries,
+        reader=request.user,
     )
     prediction = forecast(result, filters.trajectories(trajectories))
     payload = {
