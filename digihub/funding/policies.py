@@ -11,14 +11,19 @@ from digihub.companies.models import Company
 from digihub.core.access import ALLOW, Decision, deny, rule_for, scope_for
 
 from .models import (
+    BankStatement,
     FundingSource,
     HubBudget,
     LedgerEntry,
+    Payee,
     PaymentRequest,
     Programme,
     ProjectType,
+    Receipt,
+    ReminderSent,
     ReportingPeriod,
     ServiceFunding,
+    StatementEntry,
 )
 
 
@@ -92,11 +97,65 @@ def can_declare_operation(user: Any, budget: HubBudget) -> Decision:
 
 @rule_for(PaymentRequest, "mark_paid")
 def can_mark_paid(user: Any, request: PaymentRequest) -> Decision:
-    if user.is_coordinator or (
-        user.role == Role.ADVISOR and request.company.chamber_id == user.chamber_id
-    ):
-        return ALLOW
-    return deny(_("Payments are confirmed by the chamber or a coordinator."))
+    """Recording a payment by hand is the "pay" step of the payment's workflow table."""
+    from digihub.core.workflow import check
+
+    return check(user, request, "pay")
+
+
+def reconciles(user: Any) -> bool:
+    """Statements, matches and reminders: the funding agency, coordinators and chambers."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_coordinator or user.role in (Role.OFFICER, Role.ADVISOR)
+    )
+
+
+def require_reconciler(user: Any) -> None:
+    if not reconciles(user):
+        raise PermissionDenied(
+            _(
+                "Bank statements are reconciled by the chambers, the funding agency and coordinators."
+            )
+        )
+
+
+@scope_for(Payee)
+def scope_payees(user: Any, qs: QuerySet[Payee]) -> QuerySet[Payee]:
+    if user.is_network_wide:
+        return qs
+    if user.role == Role.ADVISOR:
+        return qs.filter(Q(chamber_id=user.chamber_id) | Q(chamber__isnull=True))
+    return qs.none()
+
+
+@scope_for(BankStatement)
+def scope_statements(user: Any, qs: QuerySet[BankStatement]) -> QuerySet[BankStatement]:
+    if user.is_network_wide:
+        return qs
+    if user.role == Role.ADVISOR:
+        return qs.filter(payee__chamber_id=user.chamber_id)
+    return qs.none()
+
+
+@scope_for(StatementEntry)
+def scope_statement_entries(user: Any, qs: QuerySet[StatementEntry]) -> QuerySet[StatementEntry]:
+    if user.is_network_wide:
+        return qs
+    if user.role == Role.ADVISOR:
+        return qs.filter(payee__chamber_id=user.chamber_id)
+    return qs.none()
+
+
+@scope_for(Receipt)
+def scope_receipts(user: Any, qs: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    return qs.filter(request__in=scope_payments(user, PaymentRequest.objects.all()))
+
+
+@scope_for(ReminderSent)
+def scope_reminders(user: Any, qs: QuerySet[ReminderSent]) -> QuerySet[ReminderSent]:
+    if user.role == Role.SME:
+        return qs.none()
+    return qs.filter(request__in=scope_payments(user, PaymentRequest.objects.all()))
 
 
 @rule_for(Company, "de_minimis")
