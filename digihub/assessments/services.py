@@ -26,7 +26,7 @@ from digihub.audit.services import record_event
 from digihub.core.access import require
 from digihub.core.money import MAX_AMOUNT, cents
 from digihub.core.notifications import Email, dispatch
-from digihub.core.workflow import Audience, declare_event, fire
+from digihub.core.workflow import Audience, NotNow, advance, declare_event, fire
 from digihub.trajectories.models import Phase, Session, Trajectory
 
 from . import scoring
@@ -386,30 +386,29 @@ def save_answers(
     questions = list(dimension.questions.prefetch_related("options"))  # type: ignore[attr-defined]
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if locked.status in (Status.SCHEDULED, Status.INVITED):
+        try:
+            advance(locked, "answer")  # in progress: the answers change, nothing else
+        except NotNow:
+            pass
+        else:
+            return _write_answers(locked, questions, given)
 
-            def work(a: Assessment) -> int:
-                a.started_at = timezone.now()
-                return _write_answers(a, questions, given)
+        def work(a: Assessment) -> int:
+            a.started_at = timezone.now()
+            return _write_answers(a, questions, given)
 
-            started, saved = fire(
-                locked,
-                "start",
-                actor=None if via_link else actor,
-                system=via_link,
-                work=work,
-                summary=gettext_lazy("Maturity assessment started"),
-                data={"via": "link"} if via_link else None,
-            )
-            assessment.status = started.status
-            return saved  # type: ignore[no-any-return]
-        if locked.status != Status.IN_PROGRESS:
-            raise ValidationError(
-                _("This assessment is %(status)s; answers can no longer change.")
-                % {"status": locked.get_status_display().lower()}
-            )
-        assessment.status = locked.status
-        return _write_answers(locked, questions, given)
+        # Not yet started: the first answers start it (the step refuses any other state).
+        started, saved = fire(
+            locked,
+            "start",
+            actor=None if via_link else actor,
+            system=via_link,
+            work=work,
+            summary=gettext_lazy("Maturity assessment started"),
+            data={"via": "link"} if via_link else None,
+        )
+        assessment.status = started.status
+        return saved  # type: ignore[no-any-return]
 
 
 def _given(a: Assessment) -> dict[int, scoring.Given]:

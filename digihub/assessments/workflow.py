@@ -70,6 +70,8 @@ STEPS = (
     Step(
         "start", (SCHEDULED, INVITED), IN_PROGRESS, respondent, "assessment.started", Audience.SME
     ),
+    # Saving answers while in progress: no change of state and no event (saved as one goes).
+    Step("answer", (IN_PROGRESS,), None, respondent, "", Audience.INTERNAL),
     Step(
         "submit",
         (IN_PROGRESS,),
