@@ -21,20 +21,16 @@ from digihub.core.admin import ScopedAdmin
 
 from . import services
 from .models import (
-    OUTSTANDING,
-    BankStatement,
     FundingSource,
     HubBudget,
     LedgerEntry,
-    Payee,
     PaymentRequest,
+    PaymentStatus,
     Programme,
     ProjectType,
-    Receipt,
     ReportingPeriod,
     ServiceFunding,
     SourceRate,
-    StatementEntry,
 )
 
 
@@ -118,7 +114,7 @@ class ProjectTypeAdmin(ScopedAdmin):
                 actor=request.user,
                 project_type=form.instance,
                 rates=form.cleaned_data["new_rates"],
-                reason=form.cleaned_data.get("rates_reason") or _("set in the admin"),
+                reason=str(form.cleaned_data.get("rates_reason") or _("set in the admin")),
             )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
@@ -151,7 +147,7 @@ class HubBudgetAdmin(ReadOnlyAdminMixin, ScopedAdmin):
         amount, obj.amount = obj.amount, Decimal("0.00")
         super().save_model(request, obj, form, change)
         services.set_budget(
-            actor=request.user, budget=obj, amount=amount, reason=_("budget opened in the admin")
+            actor=request.user, budget=obj, amount=amount, reason=str(_("budget opened in the admin"))
         )
 
 
@@ -180,22 +176,14 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 @admin.register(PaymentRequest)
 class PaymentRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = (
-        "company",
-        "amount",
-        "paid_amount",
-        "structured_communication",
-        "status",
-        "due_date",
-        "paid_at",
-    )
-    list_filter = ("status", "programme")
+    list_display = ("company", "amount", "structured_communication", "status", "paid_at")
+    list_filter = ("status",)
     actions = ["mark_paid"]
 
     @admin.action(description=_("Mark the selected payments paid"))
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[PaymentRequest]) -> None:
         done = 0
-        for payment in queryset.filter(status__in=OUTSTANDING).select_related("company"):
+        for payment in queryset.filter(status=PaymentStatus.OPEN).select_related("company"):
             try:
                 services.mark_paid(actor=request.user, request=payment)
             except (PermissionDenied, ValidationError) as exc:
@@ -206,30 +194,6 @@ class PaymentRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
             self.message_user(
                 request, _("%(n)s payments marked paid.") % {"n": done}, messages.SUCCESS
             )
-
-
-@admin.register(Payee)
-class PayeeAdmin(ScopedAdmin):
-    """Payees are reference data: the IBAN and BIC are checked (``Payee.clean``, schwifty)."""
-
-    list_display = ("name", "iban", "bic", "programme", "chamber")
-    list_filter = ("programme", "chamber")
-
-
-@admin.register(Receipt)
-class ReceiptAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = ("received_on", "amount", "request", "payer_name")
-
-
-@admin.register(BankStatement)
-class BankStatementAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = ("statement_id", "payee", "uploaded_at", "credits", "matched", "to_resolve")
-
-
-@admin.register(StatementEntry)
-class StatementEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = ("booked_on", "amount", "currency", "debtor_name", "state", "reason", "request")
-    list_filter = ("state", "reason")
 
 
 def _messages(exc: Exception) -> list[str]:
