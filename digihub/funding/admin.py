@@ -147,7 +147,10 @@ class HubBudgetAdmin(ReadOnlyAdminMixin, ScopedAdmin):
         amount, obj.amount = obj.amount, Decimal("0.00")
         super().save_model(request, obj, form, change)
         services.set_budget(
-            actor=request.user, budget=obj, amount=amount, reason=str(_("budget opened in the admin"))
+            actor=request.user,
+            budget=obj,
+            amount=amount,
+            reason=str(_("budget opened in the admin")),
         )
 
 
