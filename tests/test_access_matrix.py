@@ -209,6 +209,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     },
     "trajectories:detail": lambda w: {"A": {"pk": w.traj_x.pk}, "B": {"pk": w.traj_y.pk}},
     "trajectories:quote_new": lambda w: {"A": {"pk": w.traj_x.pk}, "B": {"pk": w.traj_y.pk}},
+    "trajectories:quote_split": lambda w: {"A": {"pk": w.traj_x.pk}, "B": {"pk": w.traj_y.pk}},
     "trajectories:session_add": lambda w: {"A": {"pk": w.traj_x.pk}, "B": {"pk": w.traj_y.pk}},
     "trajectories:advice": lambda w: {"A": {"pk": w.traj_x.pk}, "B": {"pk": w.traj_y.pk}},
     "trajectories:advice_file": lambda w: {"A": {"pk": w.traj_x.pk}, "B": {"pk": w.traj_y.pk}},

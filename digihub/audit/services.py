@@ -13,13 +13,22 @@ def record_event(
     actor: Any,
     action: str,
     target: models.Model,
-    summary: str,
+    summary: Any,
     reason: str = "",
     company: Any = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change it describes."""
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    data = dict(data or {})
+    # The text is kept as written and, where known, as message id and parameters, so that each
+    # reader sees it in their own language (``digihub.core.notifications.shown_summary``).
+    from digihub.core.notifications import Message, msgid_of
+
+    msgid = msgid_of(summary)
+    if msgid and "summary_msg" not in data:
+        params = summary.params if isinstance(summary, Message) else {}
+        data["summary_msg"] = {"id": msgid, "params": params}
     return AuditEvent.objects.create(
         actor=real_actor,
         actor_label=str(actor) if real_actor else "system",
@@ -29,7 +38,7 @@ def record_event(
         company=company,
         summary=str(summary)[:300],
         reason=reason,
-        data=data or {},
+        data=data,
     )
 
 

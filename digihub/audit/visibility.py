@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models
 
 from digihub.accounts.roles import Role
+from digihub.core.notifications import shown_summary
 from digihub.core.workflow import Audience, events_for_audience
 
 from .services import events_for
@@ -73,7 +74,7 @@ def shown_events(user: Any, target: models.Model, limit: int = 100) -> list[Show
             occurred_at=event.occurred_at,
             actor_label=event.actor_label,
             action=event.action,
-            summary=event.summary,
+            summary=shown_summary(event.summary, event.data),
             reason=event.reason if internal else "",
         )
         for event in events[:limit]

@@ -22,6 +22,101 @@ from .outbound import plain_text_email
 from .tasks import send_email
 
 
+class Message(str):
+    """An event text that is also kept as its message id and parameters, so that it can be shown
+    again in the reader's language. It is the text in the active language (a ``str``) wherever
+    text is expected; ``record_event`` stores ``msgid`` and ``params`` in the event's data.
+
+    ``message(gettext_lazy("Quote version %(n)s issued"), n=3)`` instead of
+    ``gettext_lazy("Quote version %(n)s issued") % {"n": 3}``."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: Any, params: dict[str, Any]) -> Message:
+        stored = {key: stored_param(value) for key, value in params.items()}
+        shown = {key: shown_param(value) for key, value in stored.items()}
+        obj = super().__new__(cls, str(text) % shown if params else str(text))
+        obj.msgid = msgid_of(text) or ""
+        obj.params = stored
+        return obj
+
+
+def message(text: Any, **params: Any) -> Message:
+    return Message(text, params)
+
+
+def msgid_of(text: Any) -> str | None:
+    """The message id of an unformatted ``gettext_lazy`` text, else None."""
+    from django.utils.functional import Promise
+
+    if isinstance(text, Message):
+        return text.msgid or None
+    if isinstance(text, Promise):
+        args: tuple[Any, ...] = tuple(getattr(text, "_args", ()))
+        if len(args) == 1 and isinstance(args[0], str):
+            return str(args[0])
+    return None
+
+
+def stored_param(value: Any) -> Any:
+    """A parameter as JSON that can be shown again in any language: translatable labels keep
+    their message id, dates and amounts their value; anything else becomes its text."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils.functional import Promise
+
+    if isinstance(value, Promise) and msgid_of(value):
+        return {"msgid": msgid_of(value)}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"eur": str(value)}
+    if isinstance(value, bool | int):
+        return value
+    return str(value)
+
+
+def shown_param(value: Any) -> Any:
+    """A stored parameter in the active language."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils.translation import gettext
+
+    from . import formatting
+
+    if isinstance(value, dict):
+        if "msgid" in value:
+            return gettext(value["msgid"])
+        if "datetime" in value:
+            return formatting.datetime(dt.datetime.fromisoformat(value["datetime"]), "short")
+        if "date" in value:
+            return formatting.date(dt.date.fromisoformat(value["date"]))
+        if "eur" in value:
+            return formatting.eur(Decimal(value["eur"]))
+    return value
+
+
+def shown_summary(summary: str, data: dict[str, Any] | None) -> str:
+    """An event's text in the active language, from its stored message id and parameters; the
+    text as written when the event has none (older events) or it does not fit any more."""
+    from django.utils.translation import gettext
+
+    stored = (data or {}).get("summary_msg")
+    if not isinstance(stored, dict) or not stored.get("id"):
+        return summary
+    params = stored.get("params") or {}
+    try:
+        text = gettext(stored["id"])
+        return text % {k: shown_param(v) for k, v in params.items()} if params else text
+    except (KeyError, TypeError, ValueError):
+        return summary
+
+
 @dataclass(frozen=True)
 class Email:
     to: list[str]
@@ -69,7 +164,7 @@ def dispatch(
         actor=actor,
         action=action,
         target=target,
-        summary=str(summary),
+        summary=summary,  # a lazy text or Message keeps its message id (record_event)
         reason=reason,
         company=company,
         data=data,

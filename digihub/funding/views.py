@@ -43,9 +43,12 @@ def _form_errors(form: AmountForm, exc: ValidationError) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_budget_reader(request)
     programmes = list(visible(request.user, Programme))
+    # Without a choice the page opens on the programme running today, not the newest one.
+    today = timezone.localdate()
+    current = next((p for p in programmes if p.start <= today <= p.end), None)
     programme = next(
         (p for p in programmes if str(p.pk) == request.GET.get("programme")),
-        programmes[0] if programmes else None,
+        current or (programmes[0] if programmes else None),
     )
     budgets = visible(request.user, HubBudget)
     hub_ids = budgets.values("hub_id")

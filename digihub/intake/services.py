@@ -28,7 +28,7 @@ from digihub.companies.services import (
     representatives,
 )
 from digihub.companies.sme import SizeClass
-from digihub.core.notifications import Email, dispatch
+from digihub.core.notifications import Email, dispatch, message
 from digihub.core.uploads import check_upload
 from digihub.core.workflow import NotAllowed, fire
 from digihub.network.models import ServiceType
@@ -222,8 +222,11 @@ def register_question(
         action="question.registered",
         target=question,
         company=company,
-        summary=gettext_lazy("Question %(ref)s registered (%(channel)s)")
-        % {"ref": question.reference, "channel": question.get_channel_display()},
+        summary=message(
+            gettext_lazy("Question %(ref)s registered (%(channel)s)"),
+            ref=question.reference,
+            channel=question.get_channel_display(),
+        ),
         emails=[
             Email(
                 _sme_email(question),
@@ -306,7 +309,7 @@ def take_question(*, actor: Any, question: Question) -> Question:
         actor=actor,
         reason=_("taken as single point of contact"),
         work=work,
-        summary=gettext_lazy("%(name)s is the single point of contact") % {"name": actor},
+        summary=message(gettext_lazy("%(name)s is the single point of contact"), name=actor),
         emails=lambda q, _r: [_your_advisor_email(q, actor)],
     )
     return q
@@ -358,7 +361,7 @@ def hand_over_question(*, actor: Any, question: Question, to: Any, reason: str) 
         actor=actor,
         reason=reason,
         work=work,
-        summary=gettext_lazy("Handed over from %(old)s to %(new)s") % {"old": previous, "new": to},
+        summary=message(gettext_lazy("Handed over from %(old)s to %(new)s"), old=previous, new=to),
         emails=emails,
     )
     return q
@@ -424,8 +427,9 @@ def record_conversation(
         actor=actor,
         reason=_("conversation held"),
         work=work,
-        summary=gettext_lazy("%(kind)s on %(day)s")
-        % {"kind": ContactKind(kind).label, "day": held_on},
+        summary=message(
+            gettext_lazy("%(kind)s on %(day)s"), kind=ContactKind(kind).label, day=held_on
+        ),
     )
     return conversation  # type: ignore[no-any-return]
 
@@ -567,7 +571,7 @@ def decide_trajectory(
         actor=actor,
         reason=reason,
         work=work,
-        summary=gettext_lazy("Trajectory started with %(partner)s") % {"partner": partner},
+        summary=message(gettext_lazy("Trajectory started with %(partner)s"), partner=partner),
         emails=lambda q, _r: _decided_email(q, partner),
     )
     return q.trajectories.order_by("-pk").first()  # type: ignore[attr-defined]
@@ -602,8 +606,9 @@ def request_partner_validation(
         actor=actor,
         reason=reason,
         work=work,
-        summary=gettext_lazy("Validation of partner choice %(partner)s asked")
-        % {"partner": partner},
+        summary=message(
+            gettext_lazy("Validation of partner choice %(partner)s asked"), partner=partner
+        ),
         emails=lambda q, _r: [
             Email(
                 _officer_emails(),
@@ -706,7 +711,7 @@ def decide_no_trajectory(
         actor=actor,
         reason=reason,
         work=work,
-        summary=gettext_lazy("No trajectory: %(route)s") % {"route": Route(route).label},
+        summary=message(gettext_lazy("No trajectory: %(route)s"), route=Route(route).label),
         emails=lambda q, _r: _decided_email(q),
     )
     return q

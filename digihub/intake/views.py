@@ -345,8 +345,67 @@ def _detail_context(request: HttpRequest, question: Question, **bound: Any) -> d
         "trajectory": question.trajectories.first() if hasattr(question, "trajectories") else None,
         "Status": Status,
         **_recommendations(user, question),
+        "validation_figures": (
+            _validation_figures(question)
+            if question.status == Status.AWAITING_VALIDATION and internal
+            else None
+        ),
         **forms,
     }
+
+
+def _validation_figures(question: Question) -> dict[str, Any]:
+    """What the officer needs to validate a partner choice, summed in the database by the
+    funding engine and the trajectories' own reads: what is left of the hub's guidance budget
+    per source, the company's de minimis headroom, and the chosen partner's free capacity."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    from digihub.core.money import ZERO
+    from digihub.funding.services import (
+        FundingRefused,
+        committed_by_source,
+        de_minimis_received,
+        guidance_budget,
+        split_amount,
+    )
+
+    figures: dict[str, Any] = {"budget": None, "sources": [], "de_minimis": None, "load": None}
+    today = timezone.localdate()
+    if question.hub is not None:
+        try:
+            budget = guidance_budget(hub=question.hub, on=today)
+        except FundingRefused as exc:
+            figures["budget_refused"] = " ".join(exc.messages)
+        else:
+            used = committed_by_source(
+                programme=budget.programme, hub=budget.hub, project_type=budget.project_type
+            )
+            figures["budget"] = budget
+            figures["sources"] = [
+                {
+                    "name": line.source_name,
+                    "budget": line.amount,
+                    "left": line.amount - used.get(line.source_code, ZERO),
+                }
+                for line in split_amount(budget.project_type, budget.amount).lines
+            ]
+            programme = budget.programme
+            received = de_minimis_received(
+                question.company, on=today, years=programme.de_minimis_years
+            )
+            figures["de_minimis"] = {
+                "ceiling": programme.de_minimis_ceiling,
+                "received": received,
+                "left": max(programme.de_minimis_ceiling - received, ZERO),
+                "years": programme.de_minimis_years,
+            }
+    if question.chosen_partner is not None and apps.is_installed("digihub.trajectories"):
+        from digihub.trajectories.selectors import partner_load
+
+        load = partner_load(question.chosen_partner)
+        figures["load"] = {**load, "free": max(load["capacity"] - load["running"], 0)}
+    return figures
 
 
 def _recommendations(user: Any, question: Question) -> dict[str, Any]:

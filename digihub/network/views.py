@@ -5,9 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from digihub.audit.services import history_rows
 from digihub.core.access import can, get_visible_or_404, require, visible
+from digihub.core.lists import Column, Table
+from digihub.core.pagination import paginate
 
 from . import services
 from .filters import PartnerFilter
@@ -17,13 +20,30 @@ from .models import Hub, KnowledgePartner
 
 @login_required
 def partner_list(request: HttpRequest) -> HttpResponse:
-    qs = visible(request.user, KnowledgePartner).prefetch_related("themes", "hubs").order_by("name")
+    qs = visible(request.user, KnowledgePartner)
     filterset = PartnerFilter(request.GET, queryset=qs)
-    return render(
-        request,
-        "network/partner_list.html",
-        {"filter": filterset, "partners": filterset.qs.distinct()},
+    # The filters join themes and hubs: keep each partner once, then sort in the database.
+    rows = KnowledgePartner.objects.filter(pk__in=filterset.qs.values("pk")).prefetch_related(
+        "themes", "hubs"
     )
+    table = Table(request, rows, PARTNER_COLUMNS, default="partner", tiebreak="pk")
+    if table.export_format:
+        return table.export(_("knowledge partners"))
+    page = paginate(request, table.rows)
+    context = {"filter": filterset, "page": page, "table": table}
+    if getattr(request, "htmx", False):
+        return render(request, "network/_partner_rows.html", context)
+    return render(request, "network/partner_list.html", context)
+
+
+PARTNER_COLUMNS = [
+    Column("partner", _lazy("Partner"), "short_name", lambda p: p.short_name),
+    Column("name", _lazy("Name"), "name", lambda p: p.name),
+    Column("kind", _lazy("Kind"), "kind", lambda p: p.get_kind_display()),
+    Column("themes", _lazy("Themes"), None, lambda p: ", ".join(str(t) for t in p.themes.all())),
+    Column("hubs", _lazy("Hubs"), None, lambda p: ", ".join(str(h) for h in p.hubs.all())),
+    Column("capacity", _lazy("Capacity"), "capacity", lambda p: p.capacity, numeric=True),
+]
 
 
 @login_required

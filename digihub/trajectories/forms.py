@@ -69,7 +69,11 @@ class QuoteLineForm(SafeTextForm):
         return data
 
 
-QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=0, min_num=4, max_num=30)
+# One blank line after the lines there are (the form adds and removes lines in the browser);
+# a blank line is ignored, a line marked DELETE is left out.
+QuoteLineFormSet = forms.formset_factory(
+    QuoteLineForm, extra=1, min_num=1, max_num=30, validate_max=True, can_delete=True
+)
 
 
 def line_dicts(formset: Any) -> list[dict[str, Any]]:
@@ -77,6 +81,7 @@ def line_dicts(formset: Any) -> list[dict[str, Any]]:
         f.cleaned_data
         for f in formset.forms
         if f.cleaned_data
+        and not f.cleaned_data.get("DELETE")
         and any(f.cleaned_data.get(k) for k in ("description", "days", "day_rate"))
     ]
 

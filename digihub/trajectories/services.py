@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digihub.core.money import ZERO, cents
-from digihub.core.notifications import Email, dispatch
+from digihub.core.notifications import Email, dispatch, message
 from digihub.core.pdf import render_pdf
 from digihub.core.uploads import DOCX, PDF, check_upload
 from digihub.core.workflow import advance, fire, workflow_for
@@ -111,8 +111,11 @@ def open_trajectory(*, actor: Any, question: Any, partner: Any, reason: str = ""
         target=t,
         company=t.company,
         reason=reason,
-        summary=gettext_lazy("Trajectory %(ref)s started with %(partner)s")
-        % {"ref": t.reference, "partner": partner},
+        summary=message(
+            gettext_lazy("Trajectory %(ref)s started with %(partner)s"),
+            ref=t.reference,
+            partner=partner,
+        ),
         emails=[
             Email(
                 _partner_emails(t),
@@ -139,8 +142,9 @@ def change_partner(*, actor: Any, trajectory: Trajectory, partner: Any, reason: 
         actor=actor,
         reason=reason,
         work=work,
-        summary=gettext_lazy("Partner changed from %(old)s to %(new)s")
-        % {"old": old, "new": partner},
+        summary=message(
+            gettext_lazy("Partner changed from %(old)s to %(new)s"), old=old, new=partner
+        ),
         data={"from": old.pk, "to": partner.pk},
     )
     return t  # type: ignore[no-any-return]
@@ -230,9 +234,8 @@ def save_quote(
         actor=actor,
         reason=_("quote drafted"),
         work=work,
-        summary=lambda t, q: (
-            gettext_lazy("Quote version %(n)s saved (%(total)s excl. VAT)")
-            % {"n": q.number, "total": total}
+        summary=lambda t, q: message(
+            gettext_lazy("Quote version %(n)s saved (%(total)s excl. VAT)"), n=q.number, total=total
         ),
     )
     return current  # type: ignore[no-any-return]
@@ -326,7 +329,7 @@ def issue_quote(*, actor: Any, quote: Quote) -> Quote:
         "issue_quote",
         actor=actor,
         work=work,
-        summary=gettext_lazy("Quote version %(n)s issued to the SME") % {"n": quote.number},
+        summary=message(gettext_lazy("Quote version %(n)s issued to the SME"), n=quote.number),
         emails=lambda t, q: [
             Email(
                 _sme_emails(t),
@@ -409,8 +412,11 @@ def sign_quote_online(*, actor: Any, quote: Quote, signer_name: str, pdf_sha256:
         reason=reason,
         work=work,
         at=now,
-        summary=gettext_lazy("Quote v%(n)s signed by %(name)s; funding committed")
-        % {"n": quote.number, "name": signer_name.strip()[:200]},
+        summary=message(
+            gettext_lazy("Quote v%(n)s signed by %(name)s; funding committed"),
+            n=quote.number,
+            name=signer_name.strip()[:200],
+        ),
         emails=lambda t, q: _signing_emails(t, q, signed["commitment"].payment_request),
         data={"subsidy_committed": True},
     )
@@ -441,8 +447,11 @@ def upload_signed_copy(
         reason=_("Signed copy uploaded"),
         work=work,
         at=now,
-        summary=gettext_lazy("Quote v%(n)s signed by %(name)s; funding committed")
-        % {"n": quote.number, "name": signer_name.strip()[:200]},
+        summary=message(
+            gettext_lazy("Quote v%(n)s signed by %(name)s; funding committed"),
+            n=quote.number,
+            name=signer_name.strip()[:200],
+        ),
         emails=lambda t, q: _signing_emails(t, q, signed["commitment"].payment_request),
     )
     return q  # type: ignore[no-any-return]
@@ -485,14 +494,16 @@ def plan_session(
         session.save()
         return session
 
-    when = timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M")
     _t, session = fire(
         trajectory,
         "plan_session",
         actor=actor,
         work=work,
-        summary=gettext_lazy("%(kind)s planned on %(when)s")
-        % {"kind": SessionKind(kind).label, "when": when},
+        summary=message(
+            gettext_lazy("%(kind)s planned on %(when)s"),
+            kind=SessionKind(kind).label,
+            when=starts_at,
+        ),
         emails=lambda t, session: [
             Email(
                 [*_sme_emails(t), t.advisor.email],
@@ -516,7 +527,7 @@ def record_outcome(*, actor: Any, session: Session, outcome: str) -> Session:
         "record_outcome",
         actor=actor,
         work=work,
-        summary=gettext_lazy("Outcome of %(title)s recorded") % {"title": session.title},
+        summary=message(gettext_lazy("Outcome of %(title)s recorded"), title=session.title),
     )
     return session
 
@@ -556,7 +567,7 @@ def deliver_advice(
         "deliver_advice",
         actor=actor,
         work=work,
-        summary=gettext_lazy("%(kind)s delivered") % {"kind": AdviceKind(kind).label},
+        summary=message(gettext_lazy("%(kind)s delivered"), kind=AdviceKind(kind).label),
     )
     return advice  # type: ignore[no-any-return]
 
@@ -590,7 +601,9 @@ def complete(
         reason=reason,
         work=work,
         at=now,
-        summary=gettext_lazy("Trajectory completed; final costs %(cost)s") % {"cost": final_cost},
+        summary=message(
+            gettext_lazy("Trajectory completed; final costs %(cost)s"), cost=final_cost
+        ),
         emails=lambda t, _r: [
             Email(
                 _sme_emails(t),
@@ -648,6 +661,6 @@ def answer_survey(*, actor: Any, trajectory: Trajectory, score: int, comment: st
         "answer_survey",
         actor=actor,
         work=work,
-        summary=gettext_lazy("Satisfaction: %(score)s/5") % {"score": score},
+        summary=message(gettext_lazy("Satisfaction: %(score)s/5"), score=score),
     )
     return survey  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar.ics", views.calendar_ics, name="calendar"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/quotes/new/", views.quote_edit, name="quote_new"),
+    path("<int:pk>/quotes/split/", views.quote_split, name="quote_split"),
     path("<int:pk>/quotes/<int:quote_pk>/edit/", views.quote_edit, name="quote_edit"),
     path("<int:pk>/quotes/<int:quote_pk>/issue/", views.quote_issue, name="quote_issue"),
     path("<int:pk>/quotes/<int:quote_pk>/pdf/", views.quote_pdf, name="quote_pdf"),

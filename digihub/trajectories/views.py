@@ -9,14 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from digihub.accounts.roles import Role
 from digihub.audit.visibility import sees_internal, shown_events
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
+from digihub.core.lists import Column, Table
+from digihub.core.money import ZERO
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
@@ -79,22 +83,25 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("q"):
             term = form.cleaned_data["q"]
             qs = qs.filter(Q(reference__icontains=term) | Q(company__name__icontains=term))
+    # Open trajectories that have not moved for the longest time come first when one open phase
+    # is shown; otherwise the most recently moved ones.
+    open_phase = form.is_valid() and form.cleaned_data.get("phase") in OPEN_PHASES
+    table = Table(
+        request,
+        qs,
+        TRAJECTORY_COLUMNS,
+        default="phase_since" if open_phase else "-phase_since",
+    )
+    if table.export_format:
+        return table.export(_("trajectories"))
+    page = paginate(request, table.rows)
+    if getattr(request, "htmx", False):
+        return render(request, "trajectories/_list_rows.html", {"page": page, "table": table})
     counts = dict(
         visible(user, Trajectory)
         .values_list("phase")
         .annotate(n=Count("pk"))
         .values_list("phase", "n")
-    )
-    # Open trajectories that have not moved for the longest time come first.
-    page = paginate(
-        request,
-        qs.order_by(
-            *(
-                ["phase_changed_at", "pk"]
-                if form.is_valid() and form.cleaned_data.get("phase") in OPEN_PHASES
-                else ["-phase_changed_at", "-pk"]
-            )
-        ),
     )
     stale = (
         visible(user, Trajectory)
@@ -105,8 +112,33 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "trajectories/list.html",
-        {"form": form, "page": page, "counts": counts, "phases": Phase, "stale": stale},
+        {
+            "form": form,
+            "page": page,
+            "table": table,
+            "counts": counts,
+            "phases": Phase,
+            "stale": stale,
+        },
     )
+
+
+TRAJECTORY_COLUMNS = [
+    Column("reference", _lazy("Trajectory"), "reference", lambda t: t.reference),
+    Column("company", _lazy("Company"), "company__name", lambda t: t.company.name),
+    Column("municipality", _lazy("Municipality"), "company__city", lambda t: t.company.city),
+    Column("phase", _lazy("Phase"), "phase", lambda t: t.get_phase_display()),
+    Column("partner", _lazy("Partner"), "partner__short_name", lambda t: t.partner.short_name),
+    Column("advisor", _lazy("Advisor"), "advisor__last_name", lambda t: str(t.advisor or "")),
+    Column("hub", _lazy("Hub"), "hub__name", lambda t: t.hub.name),
+    Column("started", _lazy("Started"), "started_at", lambda t: t.started_at),
+    Column(
+        "phase_since",
+        _lazy("In this phase since"),
+        "phase_changed_at",
+        lambda t: t.phase_changed_at,
+    ),
+]
 
 
 @login_required
@@ -139,7 +171,11 @@ def _with_own_share(quotes: Any) -> list[Any]:
     rows = list(quotes)
     for quote in rows:
         try:
-            quote.own_share = guidance_split(hub=quote.trajectory.hub, amount=quote.total).private
+            quote.own_share = guidance_split(
+                hub=quote.trajectory.hub,
+                amount=quote.total,
+                service_type=quote.trajectory.service_type,
+            ).private
         except FundingRefused:
             quote.own_share = quote.total
     return rows
@@ -181,7 +217,7 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
     split = None
     if current is not None:
         try:
-            split = guidance_split(hub=t.hub, amount=current.total)
+            split = guidance_split(hub=t.hub, amount=current.total, service_type=t.service_type)
         except FundingRefused:
             split = None
     # Each action form gets its own id prefix so labels stay unique on the page; a form that
@@ -204,8 +240,16 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
         form = bound.get(name) or make()
         form.auto_id = f"{name.removesuffix('_form')}_%s"
         forms[name] = form
+    final_cost = current.total if current and current.status == QuoteStatus.SIGNED else None
+    if "complete_form" not in bound and final_cost is not None:
+        # The final cost starts at the signed amount; the partner changes it when it differs.
+        forms["complete_form"] = CompleteForm(initial={"final_cost": final_cost})
+        forms["complete_form"].auto_id = "complete_%s"
     return {
         "t": t,
+        "brief": _brief(t),
+        "contact": t.question.contact if t.question_id and t.question else None,
+        "next_step": _next_step(user, t, current),
         "quotes": quotes,
         "current": current,
         "split": split,
@@ -224,6 +268,59 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
         "sme_share": selectors.sme_share(t),
         **forms,
     }
+
+
+def _brief(t: Trajectory) -> dict[str, str]:
+    """What the SME told in the exploratory conversations: the situation now, the one it wants and
+    its concrete questions. Only these three fields are read; the advisor's notes stay inside."""
+    if not t.question_id:
+        return {}
+    from digihub.intake.models import ContactKind, Conversation
+
+    rows = (
+        Conversation.objects.filter(question_id=t.question_id, kind=ContactKind.EXPLORATORY)
+        .order_by("held_on", "pk")
+        .values_list("current_situation", "desired_situation", "concrete_questions")
+    )
+    current, desired, concrete = ([r[i] for r in rows if r[i]] for i in range(3))
+    return {
+        "current": "\n\n".join(current),
+        "desired": "\n\n".join(desired),
+        "concrete": t.concrete_questions or "\n\n".join(concrete),
+    }
+
+
+def _next_step(user: Any, t: Trajectory, current: Quote | None) -> dict[str, str] | None:
+    """The one thing the reader does next on this page, shown as the primary button."""
+    if can(user, "execute", t):
+        if t.phase == Phase.STARTUP or (
+            t.phase == Phase.QUOTE and (current is None or current.status == QuoteStatus.DRAFT)
+        ):
+            if current is not None and current.status == QuoteStatus.DRAFT:
+                return {
+                    "key": "issue",
+                    "href": "#sign",
+                    "label": _("Check the draft and send it to the SME"),
+                }
+            return {
+                "key": "quote",
+                "href": reverse("trajectories:quote_new", args=[t.pk]),
+                "label": _("Draft the quote"),
+            }
+        if t.phase == Phase.EXECUTION:
+            if not t.sessions.exists():  # type: ignore[attr-defined]
+                return {"key": "plan", "href": "#plan", "label": _("Plan a test day or session")}
+            if getattr(t, "advice", None) is None:
+                return {"key": "advice", "href": "#advice", "label": _("Deliver the advice")}
+            return {"key": "complete", "href": "#complete", "label": _("Complete the trajectory")}
+    if (
+        can(user, "sign", t)
+        and t.phase == Phase.QUOTE
+        and current is not None
+        and current.status == QuoteStatus.ISSUED
+    ):
+        return {"key": "sign", "href": "#sign", "label": _("Sign the quote")}
+    return None
 
 
 @login_required
@@ -311,6 +408,35 @@ def quote_edit(request: HttpRequest, pk: int, quote_pk: int | None = None) -> Ht
         "trajectories/quote_form.html",
         {"t": t, "form": form, "lines": lines, "quote": quote},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def quote_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """The total of the lines being typed and who pays it: the funding engine's own split for the
+    trajectory's hub and service type (htmx, while the partner edits the quote)."""
+    t = _trajectory(request, pk)
+    decision = can(request.user, "quote", t)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    lines = QuoteLineFormSet(request.GET, prefix="lines")
+    total = split = None
+    problem = ""
+    if lines.is_valid():
+        typed = line_dicts(lines)
+        try:
+            # The same line arithmetic (cents, limits) as saving the quote.
+            priced = services._clean_lines(typed) if typed else []
+            total = sum((line.amount for line in priced), ZERO)
+            split = guidance_split(hub=t.hub, amount=total, service_type=t.service_type)
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+    else:
+        problem = _("Check the days and day rates: they must be numbers of 0 or more.")
+    return render(
+        request,
+        "trajectories/_quote_split.html",
+        {"t": t, "total": total, "split": split, "problem": problem},
     )
 
 

@@ -112,6 +112,72 @@
   }
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+  // Quote lines: add and remove lines, each line's amount and a running total; the split per
+  // source comes from the server (the funding engine) on the event "quotechange".
+  // <fieldset data-quote-lines> with a management form, <template id="quote-line-template">.
+  function quoteLines(box) {
+    if (box.dataset.ready) { return; }
+    box.dataset.ready = "1";
+    var list = box.querySelector("[data-line-list]");
+    var template = document.getElementById("quote-line-template");
+    var total = box.querySelector("input[name$='-TOTAL_FORMS']");
+    var max = box.querySelector("input[name$='-MAX_NUM_FORMS']");
+    var add = box.querySelector("[data-add-line]");
+    var money = new Intl.NumberFormat(document.documentElement.lang || "nl", { style: "currency", currency: "EUR" });
+    function number(input) {
+      var value = parseFloat(String(input && input.value || "").replace(",", "."));
+      return isFinite(value) ? value : 0;
+    }
+    function refresh() {
+      list.querySelectorAll("[data-line]").forEach(function (line) {
+        var out = line.querySelector(".line-amount");
+        var days = line.querySelector("input[name$='-days']");
+        var rate = line.querySelector("input[name$='-day_rate']");
+        if (out) { out.textContent = (days.value || rate.value) ? money.format(Math.round(number(days) * number(rate) * 100) / 100) : ""; }
+      });
+      if (add && max) { add.disabled = Number(total.value) >= Number(max.value); }
+      if (window.htmx) { window.htmx.trigger(document.getElementById("quote-split"), "quotechange"); }
+    }
+    function enhanceLine(line) {
+      var box = line.querySelector("input[name$='-DELETE']");
+      var button = line.querySelector("[data-remove-line]");
+      if (!box || !button) { return; }
+      box.closest("label").hidden = true;
+      button.hidden = false;
+      if (box.checked) { line.hidden = true; }
+    }
+    list.querySelectorAll("[data-line]").forEach(enhanceLine);
+    if (add && template && total) {
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        var index = Number(total.value);
+        var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__num__/g, String(index + 1));
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var line = holder.firstElementChild;
+        list.appendChild(line);
+        total.value = String(index + 1);
+        enhanceLine(line);
+        var first = line.querySelector("input");
+        if (first) { first.focus(); }
+        refresh();
+      });
+    }
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("[data-remove-line]");
+      if (!button) { return; }
+      var line = button.closest("[data-line]");
+      line.querySelector("input[name$='-DELETE']").checked = true;
+      line.hidden = true;
+      if (add) { add.focus(); }
+      refresh();
+    });
+    list.addEventListener("input", refresh);
+    refresh();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-quote-lines]").forEach(quoteLines);
+  });
   // Downloads that are generated on the server show progress until the file arrives:
   // <a href="..." data-progress="id-of-status">; the response sets the cookie dl_<token>.
   document.addEventListener("click", function (event) {

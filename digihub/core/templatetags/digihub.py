@@ -117,3 +117,11 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def event_text(event: Any) -> str:
+    """An audit event's text in the reader's language (see notifications.shown_summary)."""
+    from digihub.core.notifications import shown_summary
+
+    return shown_summary(event.summary, getattr(event, "data", None))
