@@ -19,6 +19,17 @@ def _trajectory_detail() -> str:
     return f"/trajectories/{trajectory.pk}/"
 
 
+def _report_for(field: str) -> Callable[[], str]:
+    def url() -> str:
+        from digihub.network.models import Hub
+
+        hub = Hub.objects.filter(name="Bench Hub 1").values("pk", "province_id").first()
+        assert hub is not None, "generate the data first: bench/generate.py"
+        return f"/reports/?{field}={hub['pk'] if field == 'hub' else hub['province_id']}"
+
+    return url
+
+
 PAGES: list[tuple[str, str, Callable[[], str]]] = [
     ("advisor queue", "advisor1@bench.digihub.be", lambda: "/questions/?tab=all"),
     (
@@ -30,4 +41,7 @@ PAGES: list[tuple[str, str, Callable[[], str]]] = [
     ("partner workspace", "partner1@bench.digihub.be", lambda: "/trajectories/partner/"),
     ("hub budget dashboard", "coordinator@bench.digihub.be", lambda: "/funding/"),
     ("report (stand van zaken)", "coordinator@bench.digihub.be", lambda: "/reports/"),
+    ("report, one hub", "coordinator@bench.digihub.be", _report_for("hub")),
+    ("report, one province", "coordinator@bench.digihub.be", _report_for("province")),
+    ("inbox (advisor)", "advisor1@bench.digihub.be", lambda: "/todo/"),
 ]

@@ -3,19 +3,22 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/digihub_bench .venv/bin/python bench/report_bench.py
 
 Fill the database first (``bench/generate.py --scale 200`` makes the European network with
-1,000,000+ trajectories). Prints the median of several warm runs of ``compute_figures`` (the
-ORM, as the report page, PDF and API use it) and of the hand-written SQL, their ratio, and checks
-that both give the same key figures.
+1,000,000+ trajectories). Prints the first (cold) and the median of warm runs of
+``compute_figures`` — read from the report facts, as the report page, PDF and API use it — for
+the network, one hub and one province; then the same figures computed from the source tables
+(``compute_figures_direct``) and by one hand-written SQL query, and checks they are identical.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,6 +84,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--direct-runs", type=int, default=1, help="runs of the scanning computations (slow)"
+    )
     parser.add_argument("--on", help="reference date (default today)")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/digihub_bench")
@@ -107,41 +113,75 @@ def main() -> None:
         f"phase periods: {PhaseSpan.objects.count():,}  reference date: {on}"
     )
 
-    def orm() -> object:
-        return compute_figures(on=on)
+    from digihub.network.models import Hub
+    from digihub.reporting.figures import ReportFilters, compute_figures_direct
+
+    hub = Hub.objects.filter(name="Bench Hub 1").values("pk", "province_id").first() or {}
+    one_hub = ReportFilters(hub=hub.get("pk"))
+    one_province = ReportFilters(province=hub.get("province_id"))
+
+    def timed(func: Any, runs: int) -> tuple[float, float, float, Any]:
+        """(first, median, best) seconds and the value; the first run is the cold one."""
+        start = time.perf_counter()
+        value = func()
+        first = time.perf_counter() - start
+        timings = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            value = func()
+            timings.append(time.perf_counter() - start)
+        return first, statistics.median(timings), min(timings), value
 
     def hand() -> object:
         with connection.cursor() as cursor:
             cursor.execute(HAND_SQL, {"upto": end_of_day(on), "on": on})
             return cursor.fetchone()[0]
 
-    results = {}
-    for name, func in (("compute_figures (ORM)", orm), ("hand-written SQL", hand)):
-        func()  # warm the caches
-        timings = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            value = func()
-            timings.append(time.perf_counter() - start)
-        results[name] = (statistics.median(timings), min(timings), value)
-    with CaptureQueriesContext(connection) as captured:
-        figures = orm()
-    orm_time, orm_best, _ = results["compute_figures (ORM)"]
-    sql_time, sql_best, sql_value = results["hand-written SQL"]
+    print(f"{'':42} {'first ms':>10} {'median ms':>10} {'best ms':>10} {'queries':>8}")
+    facts_values = {}
+    for name, filters, target in (
+        ("compute_figures (facts), network", ReportFilters(), 1.0),
+        ("compute_figures (facts), one hub", one_hub, 0.1),
+        ("compute_figures (facts), one province", one_province, 0.1),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            first, median, best, value = timed(
+                lambda f=filters: compute_figures(on=on, filters=f), args.runs
+            )
+        facts_values[name] = (filters, value)
+        print(
+            f"{name:42} {first * 1000:10.1f} {median * 1000:10.1f} {best * 1000:10.1f} "
+            f"{len(captured) // (args.runs + 1):8d}   target {target * 1000:.0f} ms: "
+            + ("met" if first < target else "MISSED")
+        )
+    direct_runs = max(0, args.direct_runs - 1)
+    first, median, best, direct = timed(lambda: compute_figures_direct(on=on), direct_runs)
     print(
-        f"compute_figures: median {orm_time * 1000:8.1f} ms  best {orm_best * 1000:8.1f} ms  ({len(captured)} queries)"
+        f"{'compute_figures_direct (scans), network':42} {first * 1000:10.1f} "
+        f"{median * 1000:10.1f} {best * 1000:10.1f}"
     )
+    first, median, best, sql_value = timed(hand, direct_runs)
+    print(f"{'hand-written SQL, network':42} {first * 1000:10.1f} {median * 1000:10.1f}")
+    network = facts_values["compute_figures (facts), network"][1]
     print(
-        f"hand-written SQL: median {sql_time * 1000:8.1f} ms  best {sql_best * 1000:8.1f} ms  (1 query)"
+        "facts = direct computation (every figure, network): "
+        + ("yes" if dataclasses.asdict(network) == dataclasses.asdict(direct) else "NO")
     )
-    print(f"ratio ORM / SQL: {orm_time / sql_time:.2f}   target: under 1 s and under 2.00")
+    for name in ("compute_figures (facts), one hub", "compute_figures (facts), one province"):
+        filters, value = facts_values[name]
+        same = dataclasses.asdict(value) == dataclasses.asdict(
+            compute_figures_direct(on=on, filters=filters)
+        )
+        print(
+            f"facts = direct computation ({name.rsplit(', ', 1)[1]}): " + ("yes" if same else "NO")
+        )
     same = (
-        figures.reach["registered"] == sql_value["registered"]  # type: ignore[attr-defined,index]
-        and figures.reach["conversations"] == sql_value["conversations"]  # type: ignore[attr-defined,index]
-        and {k: v for k, v in figures.phases.items() if v} == (sql_value["phases"] or {})  # type: ignore[attr-defined,index]
-        and figures.advice_count == sql_value["advice"]  # type: ignore[attr-defined,index]
+        network.reach["registered"] == sql_value["registered"]
+        and network.reach["conversations"] == sql_value["conversations"]
+        and {k: v for k, v in network.phases.items() if v} == (sql_value["phases"] or {})
+        and network.advice_count == sql_value["advice"]
     )
-    print("same key figures from both: " + ("yes" if same else "NO"))
+    print("same key figures as the hand-written SQL: " + ("yes" if same else "NO"))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,17 +20,35 @@ def test_generator_fills_a_consistent_network(client: Any, monkeypatch: Any) -> 
     generate.reference_data(2)
     counts = generate.big_tables(2)
     assert counts["companies"] == 80 and counts["questions"] == 104
+    import dataclasses
+
+    from django.core.management import call_command
     from django.utils import timezone
 
-    from digihub.reporting.figures import compute_figures
+    from digihub.reporting.figures import ReportFilters, compute_figures, compute_figures_direct
     from digihub.trajectories.models import Trajectory
 
     trajectories = Trajectory.objects.count()
     assert trajectories == counts["trajectories"] > 0
-    figures = compute_figures(on=timezone.localdate())
+    # The tables were written in SQL: the report facts follow in one rebuild, as generate.main does.
+    call_command("rebuild_report_facts")
+    call_command("rebuild_report_facts", "--check")
+    today = timezone.localdate()
+    figures = compute_figures(on=today)
     assert (
         sum(figures.phases.values()) == trajectories
     )  # every trajectory in exactly one phase today
+    hub = Trajectory.objects.values_list("hub_id", flat=True).first()
+    for filters in (ReportFilters(), ReportFilters(hub=hub)):
+        for on in (today, today - dt.timedelta(days=200)):
+            assert dataclasses.asdict(
+                compute_figures(on=on, filters=filters, start=on - dt.timedelta(days=90))
+            ) == dataclasses.asdict(
+                compute_figures_direct(on=on, filters=filters, start=on - dt.timedelta(days=90))
+            )
+            assert dataclasses.asdict(
+                compute_figures(on=on, filters=filters)
+            ) == dataclasses.asdict(compute_figures_direct(on=on, filters=filters))
     from digihub.accounts.models import User
 
     client.force_login(User.objects.get(email="advisor1@bench.digihub.be"))

@@ -23,7 +23,8 @@ report reads; and once with partner 0 and theme 0 plus once per partner and per 
   of day D is ``Σ in − Σ out`` up to D, exactly as the periods say), ``started``, ``completed``,
   ``stopped``, ``lead`` [label:whole days], ``cur`` [current phase, for the partners' load, on
   ``NO_ORIGIN``], ``adv``, ``adv_th`` [theme], ``srv`` (n = answers, cents = sum of scores);
-- money: ``pay_req``/``pay_paid`` (the SME's share, in the slots of the company's trajectories),
+- money: ``pay_req``/``pay_paid`` (the SME's share requested while the request stands, and its
+  receipts, in the slots of the company's trajectories),
   ``commit``/``release``/``spend`` [project type|source] from the ledger.
 
 **Maintenance.** Facts are derived per company: ``contributions(companies)`` reads every source
@@ -141,7 +142,7 @@ class _Collector:
 def contributions(companies: Iterable[int] | tuple[int, int]) -> Facts:
     """The facts of every source row of these companies (ids, or an inclusive id range)."""
     from digihub.companies.models import Company
-    from digihub.funding.models import LedgerEntry, PaymentRequest, PaymentStatus
+    from digihub.funding.models import LedgerEntry, PaymentRequest, PaymentStatus, Receipt
     from digihub.intake.models import (
         ContactKind,
         Conversation,
@@ -324,20 +325,28 @@ def contributions(companies: Iterable[int] | tuple[int, int]) -> Facts:
             cents=int(row["score"]),
         )
 
-    # Money: the SME's share counts for the slots of its company's trajectories.
-    for row in (
-        PaymentRequest.objects.filter(by)
-        .order_by()
-        .values("company_id", "amount", "status", "created_at", "paid_at")
-    ):
+    # Money: the SME's share counts for the slots of its company's trajectories; requested
+    # while the request stands (not cancelled or refunded), paid as its receipts came in.
+    live = PaymentRequest.objects.filter(by).exclude(
+        status__in=[PaymentStatus.CANCELLED, PaymentStatus.REFUNDED]
+    )
+    created: dict[int, dt.date] = {}
+    for row in live.order_by().values("pk", "company_id", "amount", "created_at"):
         slots = sorted(company_slots.get(row["company_id"], ()))
         if not slots:
             continue
-        created = local_day(row["created_at"])
-        out.add(slots, "pay_req", created, cents=cents(row["amount"]))
-        if row["status"] == PaymentStatus.PAID and row["paid_at"] is not None:
-            paid = max(created, local_day(row["paid_at"]))
-            out.add(slots, "pay_paid", paid, cents=cents(row["amount"]))
+        created[row["pk"]] = local_day(row["created_at"])
+        out.add(slots, "pay_req", created[row["pk"]], cents=cents(row["amount"]))
+    for row in (
+        Receipt.objects.filter(request__in=live.values("pk"))
+        .order_by()
+        .values("request_id", "request__company_id", "amount", "received_on")
+    ):
+        if row["request_id"] not in created:
+            continue
+        slots = sorted(company_slots[row["request__company_id"]])
+        day = max(created[row["request_id"]], row["received_on"])
+        out.add(slots, "pay_paid", day, cents=cents(row["amount"]))
     for row in LedgerEntry.objects.filter(by).order_by().values(*_LEDGER_FIELDS):
         _ledger(out, row, company.get(row["company_id"]))
     return out.result()
@@ -544,6 +553,14 @@ def _company_ids(sender: Any, instance: Any) -> list[int]:
         return [instance.pk] if instance.pk else []
     if getattr(instance, "company_id", None):
         return [instance.company_id]
+    if getattr(instance, "request_id", None):  # a receipt of a payment request
+        from digihub.funding.models import PaymentRequest
+
+        return list(
+            PaymentRequest.objects.filter(pk=instance.request_id).values_list(
+                "company_id", flat=True
+            )
+        )
     if getattr(instance, "question_id", None):
         return list(
             Question.objects.filter(pk=instance.question_id).values_list("company_id", flat=True)
@@ -640,7 +657,7 @@ def connect() -> None:
 
     from digihub.companies.models import Company
     from digihub.core.workflow import observe_steps
-    from digihub.funding.models import LedgerEntry, PaymentRequest
+    from digihub.funding.models import LedgerEntry, PaymentRequest, Receipt
     from digihub.intake.models import Conversation, Question, QuestionTransition
     from digihub.trajectories.models import Advice, PhaseSpan, Survey, Trajectory
 
@@ -654,6 +671,7 @@ def connect() -> None:
         Advice,
         Survey,
         PaymentRequest,
+        Receipt,
         LedgerEntry,
     ):
         uid = f"report-facts-{model._meta.label_lower}"
