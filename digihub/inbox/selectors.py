@@ -216,15 +216,21 @@ def _quotes_to_sign(user: Any) -> QuerySet[Any]:
     )
 
 
-def sme_share_of(quote: Any, _cache: dict[tuple[int, Decimal], Decimal] | None = None) -> Decimal:
+def sme_share_of(
+    quote: Any, _cache: dict[tuple[int, str, Decimal], Decimal] | None = None
+) -> Decimal:
     """The SME's own part of a quote's total, as the funding engine splits it (not a copy)."""
     from digihub.funding.services import FundingRefused, guidance_split
 
-    key = (quote.trajectory.hub_id, quote.total)
+    key = (quote.trajectory.hub_id, quote.trajectory.service_type, quote.total)
     if _cache is not None and key in _cache:
         return _cache[key]
     try:
-        share = guidance_split(hub=quote.trajectory.hub, amount=quote.total).private
+        share = guidance_split(
+            hub=quote.trajectory.hub,
+            amount=quote.total,
+            service_type=quote.trajectory.service_type,
+        ).private
     except FundingRefused:
         share = quote.total
     if _cache is not None:
@@ -233,7 +239,7 @@ def sme_share_of(quote: Any, _cache: dict[tuple[int, Decimal], Decimal] | None =
 
 
 def _sign_items(user: Any, rows: list[Any]) -> Iterable[Item]:
-    cache: dict[tuple[int, Decimal], Decimal] = {}
+    cache: dict[tuple[int, str, Decimal], Decimal] = {}
     for quote in rows:
         t = quote.trajectory
         yield Item(
