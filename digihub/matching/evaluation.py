@@ -247,10 +247,10 @@ def generate(
     return questions
 
 
-def evaluate_generated(**kwargs: Any) -> dict[str, Outcome]:
-    """Generate, replay and roll everything back."""
+def evaluate_generated(*, method: str | None = None, **kwargs: Any) -> dict[str, Outcome]:
+    """Generate, replay (with the text ``method``) and roll everything back."""
     with transaction.atomic():
         questions = generate(**kwargs)
-        outcome = replay(questions)
+        outcome = replay(questions, method=method)
         transaction.set_rollback(True)
     return outcome

@@ -7,21 +7,29 @@ before ("learned from what worked"):
 what                      points  how
 ========================  ======  ==========================================================
 themes                    30      share of the question's themes the partner works on
-words                     15      fit of the question's words (text, the conversations'
+province                  20      in the consortium of the question's hub 20, same region 3
+                                  (the hub's consortium is where its trajectories run)
+words                     12      fit of the question's words (text, the conversations'
                                   concrete questions and desired situation) with the
                                   partner's expertise (``text``)
-free capacity             10      share of its capacity not in use (quote phase, execution)
-province                  15      in the consortium of the question's hub 15, same region 5
-lead time                  7      median days from start to signed quote: 14 or less 7, 90 or
+free capacity             10      share of its capacity not in use (quote phase, execution);
+                                  fully booked −10
+lead time                  6      median days from start to signed quote: 14 or less 6, 90 or
                                   more 0
 completion                 6      share of finished trajectories completed (not stopped)
-satisfaction               7      mean survey score, 1 → 0, 5 → 7
+satisfaction               6      mean survey score, 1 → 0, 5 → 6
 sector                     5      companies of the question's NACE division guided (5 or more)
 track record on themes     5      completed trajectories on the question's themes (5 or more)
 ========================  ======  ==========================================================
 
-A partner with fewer than ``MIN_HISTORY`` finished trajectories, signed quotes or surveys gets
-half the points of that line (no track record is no bad record). A partner declared related
+The weights were set by replaying decisions (``evaluate_matching``, figures in
+bench/README.md): with the province at 10 and the words at 20, partners outside the hub whose
+expertise repeated the question's words outranked the consortium partner advisors chose.
+
+Lead time, completion and satisfaction are weighed against ``PRIOR`` imaginary average
+trajectories (half the points), so that a partner without a track record is neither rewarded
+nor punished and one good survey is a hint rather than a record; their line is shown from the
+first trajectory on, with how many it rests on. A partner declared related
 to the company is flagged (its choice goes to the funding agency). Equal scores are ordered by
 fit (themes and words), then by name, so the same question always gives the same list.
 Commercial partners (the referral route) are ranked on themes, words, the chamber and the
@@ -46,10 +54,10 @@ from . import text
 from .history import History
 from .models import Relation, RelationKind
 
-W_THEMES, W_TEXT, W_CAPACITY, W_DISTANCE = 30.0, 15.0, 10.0, 15.0
-W_LEAD, W_COMPLETION, W_SATISFACTION, W_SECTOR, W_TRACK = 7.0, 6.0, 7.0, 5.0, 5.0
+W_THEMES, W_TEXT, W_CAPACITY, W_DISTANCE = 30.0, 12.0, 10.0, 20.0
+W_LEAD, W_COMPLETION, W_SATISFACTION, W_SECTOR, W_TRACK = 6.0, 6.0, 6.0, 5.0, 5.0
 W_INTRODUCTIONS = 10.0  # commercial partners: introductions made before
-MIN_HISTORY = 3
+PRIOR = 2  # imaginary neutral trajectories a partner's own figures are weighed against
 FAST_DAYS, SLOW_DAYS = 14.0, 90.0
 TEXT_REASON = 0.25  # a words fit from which the words are named as a reason
 CLEAR_FIT = 0.6  # a content fit (themes and words) from which a partner clearly fits
@@ -171,7 +179,7 @@ def capacity_reason(capacity: int, running: int | None) -> Reason | None:
             "capacity",
             _("fully booked: %(running)s running for a capacity of %(capacity)s")
             % {"running": number(running), "capacity": number(capacity)},
-            0.0,
+            -W_CAPACITY,
             good=False,
         )
     return Reason(
@@ -182,24 +190,30 @@ def capacity_reason(capacity: int, running: int | None) -> Reason | None:
     )
 
 
+def _smoothed(value: float, count: int, neutral: float) -> float:
+    """A partner's figure drawn towards the neutral one while it rests on few trajectories
+    (``PRIOR`` imaginary neutral ones): one good survey is a hint, not a record."""
+    return (neutral * PRIOR + value * count) / (PRIOR + count)
+
+
 def lead_time_reason(history: History) -> Reason:
-    if history.median_quote_days is None or history.signed < MIN_HISTORY:
+    if history.median_quote_days is None or not history.signed:
         return Reason("lead_time", "", W_LEAD / 2)
     days = round(history.median_quote_days)
-    points = W_LEAD * _clamp((SLOW_DAYS - history.median_quote_days) / (SLOW_DAYS - FAST_DAYS))
+    share = _clamp((SLOW_DAYS - history.median_quote_days) / (SLOW_DAYS - FAST_DAYS))
     return Reason(
         "lead_time",
         ngettext(
             "median %(days)s day to a signed quote", "median %(days)s days to a signed quote", days
         )
         % {"days": number(days)},
-        points,
+        W_LEAD * _smoothed(share, history.signed, 0.5),
         good=history.median_quote_days < SLOW_DAYS,
     )
 
 
 def completion_reason(history: History) -> Reason:
-    if history.finished < MIN_HISTORY:
+    if not history.finished:
         return Reason("completion", "", W_COMPLETION / 2)
     rate = history.completed / history.finished
     return Reason(
@@ -214,13 +228,13 @@ def completion_reason(history: History) -> Reason:
             "finished": number(history.finished),
             "rate": share(rate),
         },
-        W_COMPLETION * rate,
+        W_COMPLETION * _smoothed(rate, history.finished, 0.5),
         good=rate >= 0.5,
     )
 
 
 def satisfaction_reason(history: History) -> Reason:
-    if history.satisfaction is None or history.surveys < MIN_HISTORY:
+    if history.satisfaction is None or not history.surveys:
         return Reason("satisfaction", "", W_SATISFACTION / 2)
     score = round(history.satisfaction, 1)
     return Reason(
@@ -231,7 +245,7 @@ def satisfaction_reason(history: History) -> Reason:
             history.surveys,
         )
         % {"score": number(score), "count": number(history.surveys)},
-        W_SATISFACTION * _clamp((history.satisfaction - 1) / 4),
+        W_SATISFACTION * _smoothed(_clamp((history.satisfaction - 1) / 4), history.surveys, 0.5),
         good=history.satisfaction >= 3,
     )
 
@@ -275,7 +289,7 @@ def distance_reason(distance: str) -> Reason:
     if distance == "hub":
         return Reason("distance", _("same province"), W_DISTANCE)
     if distance == "region":
-        return Reason("distance", _("same region, outside the hub"), W_DISTANCE / 3)
+        return Reason("distance", _("same region, outside the hub"), W_DISTANCE * 0.15)
     return Reason("distance", _("outside the hub"), 0.0, good=False)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from digihub.matching import text
 from digihub.matching.evaluation import Outcome, evaluate_generated, replay
 from digihub.matching.models import Recommendation
 
@@ -64,9 +65,11 @@ class Command(BaseCommand):
             partners=options["partners"],
             noise=options["noise"],
             seed=options["seed"],
+            method=options["method"],
         )
         self._print(
             f"Generated history ({options['decisions']} decisions, {options['partners']} "
-            f"partners, {options['noise']:.0%} random choices)",
+            f"partners, {options['noise']:.0%} random choices, text: "
+            f"{options['method'] or text.method()})",
             generated["knowledge"],
         )
