@@ -116,7 +116,9 @@ def main() -> None:
     from digihub.network.models import Hub
     from digihub.reporting.figures import ReportFilters, compute_figures_direct
 
-    hub = Hub.objects.filter(name="Bench Hub 1").values("pk", "province_id").first() or {}
+    hub: dict[str, Any] = (
+        Hub.objects.filter(name="Bench Hub 1").values("pk", "province_id").first() or {}
+    )
     one_hub = ReportFilters(hub=hub.get("pk"))
     one_province = ReportFilters(province=hub.get("province_id"))
 

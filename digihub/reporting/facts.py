@@ -71,9 +71,9 @@ LEDGER_MEASURES = ("commit", "release", "spend")
 DAY = dt.timedelta(days=1)
 
 
-def local_day(moment: dt.datetime) -> dt.date:
+def local_day(moment: dt.datetime, zone: Any = None) -> dt.date:
     """The calendar day of a moment, as ``end_of_day`` draws the line."""
-    return timezone.localtime(moment).date()
+    return moment.astimezone(zone or timezone.get_current_timezone()).date()
 
 
 def whole_days(end: dt.datetime, start: dt.datetime) -> int:
@@ -165,6 +165,14 @@ def contributions(companies: Iterable[int] | tuple[int, int]) -> Facts:
         return Q(**{f"{prefix}__{k}": v for k, v in by.children})  # type: ignore[misc]
 
     out = _Collector()
+    zone = timezone.get_current_timezone()
+
+    def local_day(moment: dt.datetime) -> dt.date:
+        return moment.astimezone(zone).date()
+
+    def whole_days(end: dt.datetime, start: dt.datetime) -> int:
+        return (local_day(end) - local_day(start)).days
+
     row: Any  # rows of ``values()``, read by field name
     company: dict[int, Any] = {
         row["id"]: row
