@@ -310,11 +310,11 @@ class TestQuoteForm:
         t = _trajectory(people)
         client = client_for(people.partner_p)
         url = reverse("trajectories:quote_split", args=[t.pk])
-        data = self._lines(("Analysis", "2.5", "1000"), ("Tests", "1", "999.99"), ("Gone", "9", "9"))
-        response = client.get(url, data | {"lines-2-DELETE": "on"})
-        expected = guidance_split(
-            hub=t.hub, amount=Decimal("3499.99"), service_type=t.service_type
+        data = self._lines(
+            ("Analysis", "2.5", "1000"), ("Tests", "1", "999.99"), ("Gone", "9", "9")
         )
+        response = client.get(url, data | {"lines-2-DELETE": "on"})
+        expected = guidance_split(hub=t.hub, amount=Decimal("3499.99"), service_type=t.service_type)
         assert response.context["split"] == expected
         html = response.content.decode()
         assert "€3,499.99" in html and "€" + f"{expected.private:,.2f}" in html
@@ -372,9 +372,7 @@ def test_event_texts_follow_the_readers_language(people: Any, client_for: Any) -
     with translation.override("nl"):
         t = _trajectory(people)
         quote = _quote(people, t, days="2.5")
-    saved = next(
-        e for e in AuditEvent.objects.filter(target_id=str(t.pk)) if "2500" in str(e.data)
-    )
+    saved = next(e for e in AuditEvent.objects.filter(target_id=str(t.pk)) if "2500" in str(e.data))
     assert saved.data["summary_msg"]["id"] == "Quote version %(n)s saved (%(total)s excl. VAT)"
     with translation.override("en"):
         texts = [e.summary for e in shown_events(people.partner_p, t)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from digihub.accounts.roles import Role
 from digihub.core.notifications import shown_summary
@@ -72,13 +73,20 @@ def shown_events(user: Any, target: models.Model, limit: int = 100) -> list[Show
     return [
         ShownEvent(
             occurred_at=event.occurred_at,
-            actor_label=event.actor_label,
+            actor_label=_actor_label(event),
             action=event.action,
             summary=shown_summary(event.summary, event.data),
             reason=event.reason if internal else "",
         )
         for event in events[:limit]
     ]
+
+
+def _actor_label(event: Any) -> str:
+    """Who acted; the platform itself (stored as "system") in the reader's language."""
+    if event.actor_id is None and event.actor_label == "system":
+        return gettext("system")
+    return str(event.actor_label)
 
 
 def filter_events(user: Any, events: models.QuerySet[Any]) -> models.QuerySet[Any]:

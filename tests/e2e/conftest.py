@@ -70,9 +70,24 @@ def demo(transactional_db: Any) -> None:
     from django.core.cache import cache
     from django.core.management import call_command
 
+    _migration_data()
+
     cache.clear()  # login rate limits of earlier tests in this process must not lock the browser out
 
     call_command("demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def _migration_data() -> None:
+    """Each browser test runs on a committed database that is emptied afterwards, which also
+    removes what data migrations wrote (the maturity questionnaires); put it back."""
+    import importlib
+
+    from django.apps import apps
+
+    if apps.get_model("assessments", "Questionnaire").objects.exists():
+        return
+    migration = importlib.import_module("digihub.assessments.migrations.0002_eu_dma")
+    migration.install(apps, None)
 
 
 class Session:

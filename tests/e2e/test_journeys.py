@@ -144,7 +144,9 @@ def test_question_to_completed_trajectory(demo: None, session: Any) -> None:
     # The partner plans a test day, downloads the invitation, delivers the advice and completes.
     page = partner.page
     page.goto(f"/trajectories/{trajectory.pk}/")
-    page.get_by_text("Een testdag of sessie plannen").click()
+    # Planning is the next step: the primary button, with its form already open.
+    assert page.locator(".next-step a.btn").inner_text() == "Een testdag of sessie plannen"
+    page.locator(".next-step a.btn").click()
     start = (timezone.localtime() + dt.timedelta(days=5)).replace(hour=9, minute=0)
     page.locator("#session_kind").select_option("test_day")
     page.locator("#session_title").fill("Testdag in het lab")
