@@ -41,4 +41,8 @@ class Command(BaseCommand):
             ):
                 module.build()
             self.stdout.write(f"  {module_name.split('.')[1]}: ok")
+        # The demo backdates its history in SQL, as an import does: the report facts follow.
+        from digihub.reporting import facts
+
+        facts.rebuild()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
