@@ -58,3 +58,15 @@ def client_for(client: Any) -> Any:
         return client
 
     return login
+
+
+@pytest.fixture
+def english(settings: Any) -> Any:
+    """Run a test in English: pages without a language preference, services' messages and
+    e-mails to recipients without one. Tests that read texts back use this, so they do not
+    depend on the state of a catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    yield
+    translation.deactivate()  # a request or the test may have activated a language

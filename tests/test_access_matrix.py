@@ -70,22 +70,6 @@ def all_patterns() -> list[tuple[str, str, URLPattern]]:
 # name -> builder(world) returning {"A": kwargs, "B": kwargs}
 ObjectUrl = Callable[[SimpleNamespace], dict[str, dict[str, Any]]]
 OBJECT_URLS: dict[str, ObjectUrl] = {
-    "registry:export": lambda w: {
-        "A": {"hub_pk": w.company_x.hub_id},
-        "B": {"hub_pk": w.company_y.hub_id},
-    },
-    "registry:register_import": lambda w: {
-        "A": {"hub_pk": w.company_x.hub_id},
-        "B": {"hub_pk": w.company_y.hub_id},
-    },
-    "api-v1:start_export": lambda w: {
-        "A": {"hub_id": w.company_x.hub_id},
-        "B": {"hub_id": w.company_y.hub_id},
-    },
-    "api-v1:fetch_export": lambda w: {
-        "A": {"hub_id": w.company_x.hub_id, "result_id": "0"},
-        "B": {"hub_id": w.company_y.hub_id, "result_id": "0"},
-    },
     "assessments:detail": lambda w: _maturity(w),
     "assessments:answer": lambda w: _maturity(w),
     "assessments:invite": lambda w: _maturity(w),
@@ -113,6 +97,22 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "assessments:investment": lambda w: {
         "A": {"trajectory_pk": w.traj_x.pk},
         "B": {"trajectory_pk": w.traj_y.pk},
+    },
+    "registry:export": lambda w: {
+        "A": {"hub_pk": w.company_x.hub_id},
+        "B": {"hub_pk": w.company_y.hub_id},
+    },
+    "registry:register_import": lambda w: {
+        "A": {"hub_pk": w.company_x.hub_id},
+        "B": {"hub_pk": w.company_y.hub_id},
+    },
+    "api-v1:start_export": lambda w: {
+        "A": {"hub_id": w.company_x.hub_id},
+        "B": {"hub_id": w.company_y.hub_id},
+    },
+    "api-v1:fetch_export": lambda w: {
+        "A": {"hub_id": w.company_x.hub_id, "result_id": "0"},
+        "B": {"hub_id": w.company_y.hub_id, "result_id": "0"},
     },
     "companies:detail": lambda w: {"A": {"pk": w.company_x.pk}, "B": {"pk": w.company_y.pk}},
     "companies:edit": lambda w: {"A": {"pk": w.company_x.pk}, "B": {"pk": w.company_y.pk}},
@@ -401,12 +401,12 @@ def _money(w: SimpleNamespace) -> dict[str, dict[str, dict[str, Any]]]:
 SHARED_URLS = {
     # Accounting exports: the parameters are a kind and a format; rows follow the reader's scope.
     "funding:money_export",
-    # The KBO/BCE register is public open data (staff only, by number or name).
-    "api-v1:get_enterprise",
     # The customer's maturity link: the signed token is the access (a forged one: 403).
     "assessments:fill",
     # KPI downloads: the parameter is a file format; rows follow the reader's scope.
     "assessments:kpi_download",
+    # The KBO/BCE register is public open data (staff only, by number or name).
+    "api-v1:get_enterprise",
     # Programme-level reference figures (rates, totals over all hubs) shown to every budget reader.
     "api-v1:programme_budget",
     "api-v1:programme_reconciliation",

@@ -37,6 +37,8 @@ from digihub.trajectories.models import Trajectory
 
 from .factories import make_company
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 @pytest.fixture(autouse=True)
 def english() -> Any:

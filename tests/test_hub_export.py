@@ -8,6 +8,7 @@ import json
 import zipfile
 from typing import Any
 
+import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -19,6 +20,8 @@ from digihub.companies.privacy import erase_contact
 from digihub.intake.models import Attachment, Question
 
 from .test_register_import import MAPPING, NUMBER, questions_file, run, world  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
 
 
 def _build(world: Any) -> Any:  # noqa: F811

@@ -18,6 +18,8 @@ from digihub.intake import services as intake
 from digihub.intake.models import Question
 from digihub.trajectories import services
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 LINES = [{"description": "Analyse", "days": "2", "day_rate": "1000"}]
 
 

@@ -24,6 +24,8 @@ from digihub.trajectories.models import Trajectory
 from .factories import make_company
 from .test_assessments import answer_all
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 @pytest.fixture(autouse=True)
 def english() -> Any:

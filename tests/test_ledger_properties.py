@@ -44,6 +44,8 @@ from digihub.trajectories.models import Phase, Quote, QuoteStatus, Trajectory
 
 from .factories import UserFactory, make_company
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 TRAJECTORIES = 3
 RATE_SETS = [
     {"efro": "0.40", "flemish": "0.30", "private_sme": "0.30"},

@@ -19,6 +19,8 @@ from digihub.intake import services as intake
 from digihub.intake.models import Question, Status
 from digihub.trajectories import services
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 @pytest.fixture(autouse=True)
 def english() -> Any:

@@ -32,6 +32,8 @@ from digihub.funding.models import (
 )
 from digihub.funding.payees import check_bic, check_iban
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 IBAN = "BE71096123456769"  # a valid Belgian IBAN (Belfius, GKCCBEBB)
 
 

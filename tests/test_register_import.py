@@ -22,6 +22,8 @@ from digihub.trajectories.selectors import phase_counts_on
 
 from .kbo_files import valid_number
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 @pytest.fixture(autouse=True)
 def english() -> Any:

@@ -18,6 +18,8 @@ from digihub.registry.models import Denomination, Enterprise, ImportRun
 from .factories import make_company
 from .kbo_files import dotted, valid_number, write_extract
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 BAKERY = valid_number(2013109)  # 0201.310.929
 SHOP = valid_number(4567812)
 STOPPED = valid_number(7654321)

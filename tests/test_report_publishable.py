@@ -541,7 +541,9 @@ def test_compare_two_dates(dated: Any, client_for: Any) -> None:
     )
     assert completed and completed.groups() == ("0", "1", "+1")
     assert page.count("The answer at both dates") == 1
-    bad = client.get(url, {"first": "2026-06-01", "second": "2026-02-20"})
+    bad = client.get(
+        url, {"first": "2026-06-01", "second": "2026-02-20"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "Choose a second date after the first." in bad.content.decode()
     xlsx = client.get(url, {"first": "2026-02-20", "second": "2026-06-01", "format": "xlsx"})
     from openpyxl import load_workbook

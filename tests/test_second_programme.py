@@ -33,6 +33,8 @@ from digihub.trajectories import services as trajectories
 
 from .factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 def admin_add(client: Any, model: str, data: dict[str, Any]) -> None:
     """Fill in the admin's add form like a person would: every inline left empty."""

@@ -28,6 +28,8 @@ from digihub.funding.models import (
 )
 from digihub.funding.statements import MAX_STATEMENT_BYTES, StatementRefused, parse_camt053
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 ACCOUNT = "BE71096123456769"
 
 

@@ -23,6 +23,8 @@ from digihub.intake import services as intake
 from digihub.intake.models import Attachment, Shared
 from digihub.trajectories import services as trajectories
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 def _public_form(client: Any, company: Any, email: str, **extra: str) -> Any:
     data = {

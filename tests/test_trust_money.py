@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from digihub.accounts.roles import Role
 from digihub.audit.models import AuditEvent
@@ -35,6 +35,8 @@ from digihub.trajectories.forms import QuoteLineForm
 from digihub.trajectories.models import Quote, QuoteStatus, Trajectory
 
 from .factories import UserFactory
+
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
 
 LINES = [{"description": "Analyse", "days": "2", "day_rate": "1000"}]
 MAX_AMOUNT = Decimal("999999999999.99")  # what a MoneyField (14 digits, 2 decimals) holds
@@ -149,8 +151,10 @@ def test_row06_operational_cost_refused_on_guidance_budget_and_ended_programme(
     body = client.post(
         reverse("funding:operational_cost", args=[funded.guidance.pk]),
         {"amount": "1000", "reason": "newsletter"},
+        HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert "operation budget only" in body
+    translation.activate("en")
     with pytest.raises(funding.FundingRefused, match="operation budget only"):
         funding.declare_operational_cost(
             actor=funded.coordinator, budget=funded.guidance, amount=Decimal("10"), reason="x"
@@ -258,6 +262,7 @@ def test_row12_admin_cannot_delete_signed_quote(flow: Any, client_for: Any) -> N
     assert changelist.status_code in (200, 302, 403)
     assert Quote.objects.filter(pk=quote.pk, status=QuoteStatus.SIGNED).exists()
     # Not by a cascade or from a shell either.
+    translation.activate("en")
     with pytest.raises(funding.FundingRefused, match="cannot be deleted"), transaction.atomic():
         Quote.objects.get(pk=quote.pk).delete()
     with pytest.raises(funding.FundingRefused), transaction.atomic():
@@ -349,7 +354,24 @@ def test_row12_admin_cannot_delete_or_re_add_a_budget(funded: Any, client_for: A
         ).status_code
         == 403
     )
-    assert client.get(reverse("admin:funding_hubbudget_add")).status_code == 403
+    # A budget can be opened in the admin (through the service), but never a second one for the
+    # same programme, hub and project type: re-adding cannot reset what is committed.
+    again = client.post(
+        reverse("admin:funding_hubbudget_add"),
+        {
+            "programme": budget.programme_id,
+            "hub": budget.hub_id,
+            "project_type": budget.project_type_id,
+            "amount": "5.00",
+        },
+    )
+    assert again.status_code == 200
+    assert (
+        HubBudget.objects.filter(
+            programme=budget.programme_id, hub=budget.hub_id, project_type=budget.project_type_id
+        ).count()
+        == 1
+    )
     client.post(
         reverse("admin:funding_hubbudget_change", args=[budget.pk]),
         {

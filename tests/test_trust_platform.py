@@ -26,6 +26,8 @@ from digihub.intake.models import Question, Status
 from .factories import UserFactory
 from .test_intake import PUBLIC, registration
 
+pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
+
 
 @pytest.fixture(autouse=True)
 def english(client: Any) -> Iterator[None]:
