@@ -156,7 +156,9 @@ class Company(models.Model):
     website = models.URLField(_("website"), blank=True)
     # Where each value came from: {field: {"source": "kbo" | "entered", "value": …, "on": date,
     # "extract": number}}; kept by digihub.registry.provenance on every save.
-    provenance = models.JSONField(_("sources of the data"), default=dict, blank=True, editable=False)
+    provenance = models.JSONField(
+        _("sources of the data"), default=dict, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -11,9 +11,7 @@ from django.template.loader import render_to_string
 from .outbound import xml_text
 
 
-def render_pdf(
-    template_name: str, context: dict[str, Any], *, accessible: bool = False
-) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any], *, accessible: bool = False) -> bytes:
     """``accessible``: a tagged PDF (PDF/UA-1) that screen readers can follow, with the
     document language and title (the template's ``<html lang>`` and ``<title>``) in its
     metadata."""

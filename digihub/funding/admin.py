@@ -21,16 +21,20 @@ from digihub.core.admin import ScopedAdmin
 
 from . import services
 from .models import (
+    OUTSTANDING,
+    BankStatement,
     FundingSource,
     HubBudget,
     LedgerEntry,
+    Payee,
     PaymentRequest,
-    PaymentStatus,
     Programme,
     ProjectType,
+    Receipt,
     ReportingPeriod,
     ServiceFunding,
     SourceRate,
+    StatementEntry,
 )
 
 
@@ -179,14 +183,22 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 @admin.register(PaymentRequest)
 class PaymentRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = ("company", "amount", "structured_communication", "status", "paid_at")
-    list_filter = ("status",)
+    list_display = (
+        "company",
+        "amount",
+        "paid_amount",
+        "structured_communication",
+        "status",
+        "due_date",
+        "paid_at",
+    )
+    list_filter = ("status", "programme")
     actions = ["mark_paid"]
 
     @admin.action(description=_("Mark the selected payments paid"))
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[PaymentRequest]) -> None:
         done = 0
-        for payment in queryset.filter(status=PaymentStatus.OPEN).select_related("company"):
+        for payment in queryset.filter(status__in=OUTSTANDING).select_related("company"):
             try:
                 services.mark_paid(actor=request.user, request=payment)
             except (PermissionDenied, ValidationError) as exc:
@@ -197,6 +209,30 @@ class PaymentRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
             self.message_user(
                 request, _("%(n)s payments marked paid.") % {"n": done}, messages.SUCCESS
             )
+
+
+@admin.register(Payee)
+class PayeeAdmin(ScopedAdmin):
+    """Payees are reference data: the IBAN and BIC are checked (``Payee.clean``, schwifty)."""
+
+    list_display = ("name", "iban", "bic", "programme", "chamber")
+    list_filter = ("programme", "chamber")
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("received_on", "amount", "request", "payer_name")
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("statement_id", "payee", "uploaded_at", "credits", "matched", "to_resolve")
+
+
+@admin.register(StatementEntry)
+class StatementEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("booked_on", "amount", "currency", "debtor_name", "state", "reason", "request")
+    list_filter = ("state", "reason")
 
 
 def _messages(exc: Exception) -> list[str]:

@@ -9,8 +9,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from digihub.api.types import DbId, InputSchema
 from digihub.audit.visibility import sees_internal
-from digihub.core.dates import PlausibleDate, PlausibleDateTime
 from digihub.core.access import get_visible_or_404, visible
+from digihub.core.dates import PlausibleDate, PlausibleDateTime
 from digihub.core.money import MAX_AMOUNT, column_max
 from digihub.network.models import KnowledgePartner
 

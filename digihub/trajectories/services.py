@@ -317,9 +317,7 @@ def issue_quote(*, actor: Any, quote: Quote) -> Quote:
         advance(q, "issue")
         if q.valid_until < timezone.localdate():
             raise ValidationError({"valid_until": _("The validity date lies in the past.")})
-        data = quote_pdf(
-            q, guidance_split(hub=t.hub, amount=q.total, service_type=t.service_type)
-        )
+        data = quote_pdf(q, guidance_split(hub=t.hub, amount=q.total, service_type=t.service_type))
         q.pdf.save(f"{t.reference}-v{q.number}.pdf", ContentFile(data), save=False)
         q.pdf_sha256 = hashlib.sha256(data).hexdigest()
         q.issued_at = timezone.now()
