@@ -183,6 +183,36 @@ class TestReasons:
         }
 
 
+def test_fast_points_equal_the_explained_score() -> None:
+    import random
+
+    rng = random.Random(3)
+    for _ in range(300):
+        q = qfacts(
+            theme_ids=frozenset(rng.sample([1, 2, 3], rng.randrange(0, 4))),
+            nace_division=rng.choice(["25", "62", ""]),
+        )
+        signed = rng.randrange(0, 6)
+        p = pfacts(
+            theme_ids=frozenset(rng.sample([1, 2, 3, 4], rng.randrange(0, 5))),
+            text_fit=rng.random(),
+            capacity=rng.randrange(1, 10),
+            running=rng.choice([None, 0, 3, 12]),
+            distance=rng.choice(["hub", "region", ""]),
+            history=History(
+                completed=rng.randrange(0, 5),
+                stopped=rng.randrange(0, 3),
+                signed=signed,
+                median_quote_days=rng.uniform(5, 120) if signed else None,
+                surveys=(n := rng.randrange(0, 4)),
+                satisfaction=rng.uniform(1, 5) if n else None,
+                sectors={"25": (rng.randrange(0, 8), "C")},
+                themes={1: rng.randrange(0, 7)},
+            ),
+        )
+        assert ranking.points_knowledge(q, p) == pytest.approx(ranking.score_knowledge(q, p)[0])
+
+
 class TestTies:
     def _candidate(self, name: str, pk: int, score: float, fit: float) -> Candidate:
         partner = KnowledgePartner(pk=pk, short_name=name, name=name)

@@ -39,7 +39,8 @@ introductions made before.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,7 @@ W_INTRODUCTIONS = 10.0  # commercial partners: introductions made before
 PRIOR = 2  # imaginary neutral trajectories a partner's own figures are weighed against
 FAST_DAYS, SLOW_DAYS = 14.0, 90.0
 TEXT_REASON = 0.25  # a words fit from which the words are named as a reason
+LOAD_BATCH = 40  # partners whose load is counted at a time
 CLEAR_FIT = 0.6  # a content fit (themes and words) from which a partner clearly fits
 
 
@@ -140,6 +142,15 @@ def _clamp(value: float) -> float:
     return max(0.0, min(1.0, value))
 
 
+_EXPLAIN: ContextVar[bool] = ContextVar("matching_explain", default=True)
+
+
+def _say(text: Callable[[], str]) -> str:
+    """A reason's words, written only when they will be read (not while bounding the scores
+    of a thousand partners)."""
+    return text() if _EXPLAIN.get() else "…"
+
+
 def theme_reason(q: QuestionFacts, partner_themes: frozenset[int]) -> Reason | None:
     matched = sorted(q.theme_ids & partner_themes, key=lambda pk: q.theme_names[pk])
     if not q.theme_ids:
@@ -150,12 +161,16 @@ def theme_reason(q: QuestionFacts, partner_themes: frozenset[int]) -> Reason | N
     names = ", ".join(q.theme_names[pk] for pk in matched)
     return Reason(
         "themes",
-        ngettext(
-            "works on %(themes)s (%(count)s theme matches)",
-            "works on %(themes)s (%(count)s themes match)",
-            len(matched),
-        )
-        % {"themes": names, "count": number(len(matched))},
+        _say(
+            lambda: (
+                ngettext(
+                    "works on %(themes)s (%(count)s theme matches)",
+                    "works on %(themes)s (%(count)s themes match)",
+                    len(matched),
+                )
+                % {"themes": names, "count": number(len(matched))}
+            )
+        ),
         points,
     )
 
@@ -166,8 +181,10 @@ def text_reason(fit: float, words: list[str]) -> Reason | None:
         return Reason("words", "", points) if points else None
     if words:
         quoted = ", ".join(f"“{w}”" for w in words)
-        return Reason("words", _("expertise mentions %(words)s") % {"words": quoted}, points)
-    return Reason("words", _("expertise fits the question's words"), points)
+        return Reason(
+            "words", _say(lambda: _("expertise mentions %(words)s") % {"words": quoted}), points
+        )
+    return Reason("words", _say(lambda: _("expertise fits the question's words")), points)
 
 
 def capacity_reason(capacity: int, running: int | None) -> Reason | None:
@@ -177,15 +194,23 @@ def capacity_reason(capacity: int, running: int | None) -> Reason | None:
     if not free:
         return Reason(
             "capacity",
-            _("fully booked: %(running)s running for a capacity of %(capacity)s")
-            % {"running": number(running), "capacity": number(capacity)},
+            _say(
+                lambda: (
+                    _("fully booked: %(running)s running for a capacity of %(capacity)s")
+                    % {"running": number(running), "capacity": number(capacity)}
+                )
+            ),
             -W_CAPACITY,
             good=False,
         )
     return Reason(
         "capacity",
-        _("capacity %(free)s of %(capacity)s free")
-        % {"free": number(free), "capacity": number(capacity)},
+        _say(
+            lambda: (
+                _("capacity %(free)s of %(capacity)s free")
+                % {"free": number(free), "capacity": number(capacity)}
+            )
+        ),
         W_CAPACITY * free / capacity,
     )
 
@@ -203,10 +228,16 @@ def lead_time_reason(history: History) -> Reason:
     share = _clamp((SLOW_DAYS - history.median_quote_days) / (SLOW_DAYS - FAST_DAYS))
     return Reason(
         "lead_time",
-        ngettext(
-            "median %(days)s day to a signed quote", "median %(days)s days to a signed quote", days
-        )
-        % {"days": number(days)},
+        _say(
+            lambda: (
+                ngettext(
+                    "median %(days)s day to a signed quote",
+                    "median %(days)s days to a signed quote",
+                    days,
+                )
+                % {"days": number(days)}
+            )
+        ),
         W_LEAD * _smoothed(share, history.signed, 0.5),
         good=history.median_quote_days < SLOW_DAYS,
     )
@@ -218,16 +249,20 @@ def completion_reason(history: History) -> Reason:
     rate = history.completed / history.finished
     return Reason(
         "completion",
-        ngettext(
-            "completed %(done)s of %(finished)s finished trajectory (%(rate)s)",
-            "completed %(done)s of %(finished)s finished trajectories (%(rate)s)",
-            history.finished,
-        )
-        % {
-            "done": number(history.completed),
-            "finished": number(history.finished),
-            "rate": share(rate),
-        },
+        _say(
+            lambda: (
+                ngettext(
+                    "completed %(done)s of %(finished)s finished trajectory (%(rate)s)",
+                    "completed %(done)s of %(finished)s finished trajectories (%(rate)s)",
+                    history.finished,
+                )
+                % {
+                    "done": number(history.completed),
+                    "finished": number(history.finished),
+                    "rate": share(rate),
+                }
+            )
+        ),
         W_COMPLETION * _smoothed(rate, history.finished, 0.5),
         good=rate >= 0.5,
     )
@@ -239,12 +274,16 @@ def satisfaction_reason(history: History) -> Reason:
     score = round(history.satisfaction, 1)
     return Reason(
         "satisfaction",
-        ngettext(
-            "satisfaction %(score)s from %(count)s SME",
-            "satisfaction %(score)s from %(count)s SMEs",
-            history.surveys,
-        )
-        % {"score": number(score), "count": number(history.surveys)},
+        _say(
+            lambda: (
+                ngettext(
+                    "satisfaction %(score)s from %(count)s SME",
+                    "satisfaction %(score)s from %(count)s SMEs",
+                    history.surveys,
+                )
+                % {"score": number(score), "count": number(history.surveys)}
+            )
+        ),
         W_SATISFACTION * _smoothed(_clamp((history.satisfaction - 1) / 4), history.surveys, 0.5),
         good=history.satisfaction >= 3,
     )
@@ -259,12 +298,16 @@ def sector_reason(q: QuestionFacts, history: History) -> Reason | None:
     code = f"{section or q.nace_section}{q.nace_division}"
     return Reason(
         "sector",
-        ngettext(
-            "has guided %(count)s company in NACE %(code)s",
-            "has guided %(count)s companies in NACE %(code)s",
-            count,
-        )
-        % {"count": number(count), "code": code},
+        _say(
+            lambda: (
+                ngettext(
+                    "has guided %(count)s company in NACE %(code)s",
+                    "has guided %(count)s companies in NACE %(code)s",
+                    count,
+                )
+                % {"count": number(count), "code": code}
+            )
+        ),
         W_SECTOR * _clamp(count / 5),
     )
 
@@ -275,12 +318,16 @@ def track_reason(q: QuestionFacts, history: History) -> Reason | None:
         return None
     return Reason(
         "track_record",
-        ngettext(
-            "completed %(count)s trajectory on these themes",
-            "completed %(count)s trajectories on these themes",
-            count,
-        )
-        % {"count": number(count)},
+        _say(
+            lambda: (
+                ngettext(
+                    "completed %(count)s trajectory on these themes",
+                    "completed %(count)s trajectories on these themes",
+                    count,
+                )
+                % {"count": number(count)}
+            )
+        ),
         W_TRACK * _clamp(count / 5),
     )
 
@@ -311,6 +358,38 @@ def score_knowledge(q: QuestionFacts, p: PartnerFacts) -> tuple[float, float, li
     theme_share = len(q.theme_ids & p.theme_ids) / len(q.theme_ids) if q.theme_ids else 0.0
     fit = content_fit(q, theme_share, p.text_fit)
     return score, fit, [r for r in kept if r.text]
+
+
+def points_knowledge(q: QuestionFacts, p: PartnerFacts) -> float:
+    """The score of ``score_knowledge`` without its words, for bounding a thousand partners
+    quickly (a test keeps the two equal)."""
+    h = p.history
+    total = 0.0
+    if q.theme_ids:
+        total += W_THEMES * len(q.theme_ids & p.theme_ids) / len(q.theme_ids)
+    total += W_TEXT * p.text_fit
+    if p.running is not None and p.capacity > 0:
+        free = max(0, p.capacity - p.running)
+        total += W_CAPACITY * free / p.capacity if free else -W_CAPACITY
+    total += {"hub": W_DISTANCE, "region": W_DISTANCE * 0.15}.get(p.distance, 0.0)
+    if h.median_quote_days is None or not h.signed:
+        total += W_LEAD / 2
+    else:
+        lead = _clamp((SLOW_DAYS - h.median_quote_days) / (SLOW_DAYS - FAST_DAYS))
+        total += W_LEAD * _smoothed(lead, h.signed, 0.5)
+    if h.finished:
+        total += W_COMPLETION * _smoothed(h.completed / h.finished, h.finished, 0.5)
+    else:
+        total += W_COMPLETION / 2
+    if h.satisfaction is None or not h.surveys:
+        total += W_SATISFACTION / 2
+    else:
+        total += W_SATISFACTION * _smoothed(_clamp((h.satisfaction - 1) / 4), h.surveys, 0.5)
+    if q.nace_division:
+        total += W_SECTOR * _clamp(h.sectors.get(q.nace_division, (0, ""))[0] / 5)
+    if q.theme_ids and h.themes:
+        total += W_TRACK * _clamp(max(h.themes.get(pk, 0) for pk in q.theme_ids) / 5)
+    return round(total, 1)
 
 
 def content_fit(q: QuestionFacts, theme_share: float, text_fit: float) -> float:
@@ -418,35 +497,56 @@ def rank_knowledge_partners(
         )
         for pk, p in partners.items()
     }
-    # Count the load only of the partners that can still reach the list: the score without
-    # capacity points is a lower bound, and capacity adds at most W_CAPACITY.
-    base = {pk: score_knowledge(q, f)[0] for pk, f in facts.items()}
-    if limit is not None and len(base) > limit:
-        floor = sorted(base.values(), reverse=True)[limit - 1]
-        reachable = [pk for pk, s in base.items() if s + W_CAPACITY >= floor]
-    else:
-        reachable = list(base)
-    running = history_module.load(reachable, as_of=as_of)
-    for pk in reachable:
-        facts[pk].running = running.get(pk, 0)
-        if facts[pk].text_fit >= TEXT_REASON:
-            facts[pk].words = text.shared_words(q.text, documents[pk])
-    candidates = []
-    for pk in reachable:
-        score, fit, reasons = score_knowledge(q, facts[pk])
-        candidates.append(
+    # Count the load only of the partners that can still reach the list. Without its load a
+    # partner's score is known up to the capacity line (at most W_CAPACITY more): take the
+    # partners by that score, best first, a batch at a time, until the next one cannot reach
+    # the list any more. Exact for any load, and a few batches instead of a thousand counts.
+    token = _EXPLAIN.set(False)
+    try:
+        base = {pk: points_knowledge(q, f) for pk, f in facts.items()}
+        queue = sorted(base, key=lambda pk: -base[pk])
+        exact: dict[int, float] = {}
+        cutoff = float("-inf")
+        for start in range(0, len(queue), LOAD_BATCH):
+            if (
+                limit is not None
+                and len(exact) >= limit
+                and base[queue[start]] + W_CAPACITY + 0.1 < cutoff  # 0.1: scores are rounded
+            ):
+                break
+            batch = queue[start : start + LOAD_BATCH]
+            running = history_module.load(batch, as_of=as_of)
+            for pk in batch:
+                facts[pk].running = running.get(pk, 0)
+                exact[pk] = points_knowledge(q, facts[pk])
+            if limit is not None and len(exact) >= limit:
+                cutoff = sorted(exact.values(), reverse=True)[limit - 1]
+        candidates = [
             Candidate(
                 partner=partners[pk],
-                score=score,
-                fit=fit,
-                reasons=reasons,
+                score=exact[pk],
+                fit=content_fit(
+                    q,
+                    len(q.theme_ids & facts[pk].theme_ids) / len(q.theme_ids) if q.theme_ids else 0,
+                    facts[pk].text_fit,
+                ),
                 conflicts=relations.get(pk, []),
                 in_hub=facts[pk].distance == "hub",
                 covers=bool(q.theme_ids) and q.theme_ids <= facts[pk].theme_ids,
             )
-        )
+            for pk in exact
+        ]
+    finally:
+        _EXPLAIN.reset(token)
     ranked = order(candidates)
-    return ranked if limit is None else ranked[:limit]
+    if limit is not None:
+        ranked = ranked[:limit]
+    for candidate in ranked:  # the reasons in words, only for the partners shown
+        pk = candidate.partner.pk
+        if facts[pk].text_fit >= TEXT_REASON:
+            facts[pk].words = text.shared_words(q.text, documents[pk])
+        candidate.reasons = score_knowledge(q, facts[pk])[2]
+    return ranked
 
 
 def rank_commercial_partners(
