@@ -16,6 +16,7 @@ DEMO_MODULES = (
     "digihub.intake.demo",
     "digihub.trajectories.demo",
     "digihub.assessments.demo",
+    "digihub.matching.demo",
     "digihub.funding.demo_payments",
 )
 
