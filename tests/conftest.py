@@ -61,12 +61,31 @@ def client_for(client: Any) -> Any:
 
 
 @pytest.fixture
-def english(settings: Any) -> Any:
-    """Run a test in English: pages without a language preference, services' messages and
-    e-mails to recipients without one. Tests that read texts back use this, so they do not
-    depend on the state of a catalogue."""
+def english(settings: Any, monkeypatch: Any) -> Any:
+    """Run a test in English: pages (requests say they accept English unless a test says
+    otherwise), services' messages and e-mails to recipients without a preference. Tests that
+    read texts back use this, so they do not depend on the state of a catalogue."""
+    from django.test.client import RequestFactory
     from django.utils import translation
 
     settings.LANGUAGE_CODE = "en"
+    base_environ = RequestFactory._base_environ
+
+    def environ(self: Any, **request: Any) -> Any:
+        env = base_environ(self, **request)
+        env.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+        return env
+
+    monkeypatch.setattr(RequestFactory, "_base_environ", environ)
+    translation.activate("en")
     yield
-    translation.deactivate()  # a request or the test may have activated a language
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind() -> Any:
+    """A request activates its language for the thread; the next test starts from the default."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -202,7 +202,8 @@ class TestLedger:
                 document=people.company_x,
             )
         message = " ".join(info.value.messages)
-        assert "EFRO" in message and "Digihub Vlaams-Brabant" in message and "80,00" in message
+        assert "EFRO" in message and "Digihub Vlaams-Brabant" in message
+        assert "80,00" in message or "80.00" in message  # in the active language's format
         assert LedgerEntry.objects.count() == 0 and PaymentRequest.objects.count() == 0
 
     def test_caps_per_trajectory_and_company(self, funded: Programme, people: Any) -> None:

@@ -27,14 +27,6 @@ from .test_assessments import answer_all
 pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
 
 
-@pytest.fixture(autouse=True)
-def english() -> Any:
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 def run(company: Any, advisor: Any, partner: Any, service_type: str, complete: bool) -> Trajectory:
     q, _ = intake.register_question(
         actor=None,

@@ -196,7 +196,11 @@ class TrajectoryDecisionForm(SafeTextForm):
         label=_("Service"),
         choices=ServiceType.choices,
         initial=ServiceType.TEST_BEFORE_INVEST,
+        required=False,  # a form sent without it (an older page, a script) means test before invest
     )
+
+    def clean_service_type(self) -> str:
+        return self.cleaned_data.get("service_type") or ServiceType.TEST_BEFORE_INVEST
 
     def __init__(self, *args: Any, hub: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
