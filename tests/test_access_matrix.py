@@ -342,6 +342,10 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
         "B": {"company_id": w.company_y.pk},
     },
     "matching:withdraw": lambda w: _declared_relations(w),
+    "api-v1:question_recommendations": lambda w: {
+        "A": {"question_id": w.question_x.pk},
+        "B": {"question_id": w.question_y.pk},
+    },
 }
 
 

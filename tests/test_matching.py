@@ -643,3 +643,42 @@ class TestEvaluation:
         call_command("evaluate_matching", "--decisions", "15", "--partners", "4", stdout=out)
         printed = out.getvalue()
         assert "Generated history (15 decisions" in printed and "in the top 3" in printed
+
+
+@pytest.mark.django_db
+class TestApi:
+    def test_recommendations_for_the_network_only(self, people: Any, client_for: Any) -> None:
+        q = question_about_sensors(None, company=people.company_x)
+        url = f"/api/v1/matching/questions/{q.pk}/recommendations"
+        answer = client_for(people.advisor_a).get(url).json()
+        assert len(answer) == 10 and answer[0]["rank"] == 1
+        assert answer[0]["reasons"] and {"code", "text", "good"} <= set(answer[0]["reasons"][0])
+        assert client_for(people.advisor_a).get(url + "?side=commercial").status_code == 200
+        assert client_for(people.advisor_b).get(url).status_code == 404
+        assert client_for(people.sme_x).get(url).status_code == 403
+
+    def test_declare_and_list(self, people: Any, client_for: Any) -> None:
+        client = client_for(people.sme_x)
+        url = "/api/v1/matching/relations"
+        bad = client.post(
+            url,
+            {
+                "enterprise_number": people.company_y.enterprise_number,
+                "kind": "staff",
+                "knowledge_partner_id": people.partner_p.partner_id,
+            },
+            content_type="application/json",
+        )
+        assert bad.status_code in (400, 422) and not Relation.objects.exists()
+        made = client.post(
+            url,
+            {
+                "enterprise_number": people.company_x.enterprise_number,
+                "kind": "staff",
+                "knowledge_partner_id": people.partner_p.partner_id,
+            },
+            content_type="application/json",
+        )
+        assert made.status_code == 201 and made.json()["declared_side"] == "company"
+        assert [r["id"] for r in client.get(url).json()] == [made.json()["id"]]
+        assert client_for(people.sme_y).get(url).json() == []

@@ -66,6 +66,7 @@ ROUTERS = (
     ("intake", "digihub.intake.api"),
     ("funding", "digihub.funding.api"),
     ("trajectories", "digihub.trajectories.api"),
+    ("matching", "digihub.matching.api"),
     ("reporting", "digihub.reporting.api"),
     ("maturity", "digihub.assessments.api"),
     ("registry", "digihub.registry.api"),

@@ -18,7 +18,7 @@ def build() -> None:
         .order_by("pk")
         .first()
     )
-    if question is not None and not Relation.objects.exists():
+    if question is not None and question.hub is not None and not Relation.objects.exists():
         partner = question.hub.partners.filter(active=True).order_by("short_name").first()
         advisor = User.objects.filter(role=Role.ADVISOR, chamber=question.company.chamber).first()
         if partner is not None and advisor is not None:
