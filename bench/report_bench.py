@@ -132,6 +132,8 @@ def main() -> None:
             start = time.perf_counter()
             value = func()
             timings.append(time.perf_counter() - start)
+        if not timings:
+            return first, first, first, value
         return first, statistics.median(timings), min(timings), value
 
     def hand() -> object:
