@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from digihub.companies.models import Company
 from digihub.core.access import can, get_visible_or_404, require, visible
+from digihub.core.forms import add_errors
 from digihub.core.lists import Column, Table, bulk
 from digihub.core.money import ZERO
 from digihub.core.pagination import paginate
@@ -28,15 +29,6 @@ from .selectors import budget_overview, reconciliation
 
 def _require_budget_reader(request: HttpRequest) -> None:
     require_budget_reader(request.user)
-
-
-def _form_errors(form: AmountForm, exc: ValidationError) -> None:
-    """A refusal of the service, shown at its field (amount, reason) or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -157,7 +149,7 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:  # FundingRefused too; PermissionDenied answers 403
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Budget saved."))
             return redirect(f"{redirect('funding:dashboard').url}?programme={budget.programme_id}")
@@ -185,7 +177,7 @@ def operational_cost(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:  # FundingRefused too; PermissionDenied answers 403
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Cost declared."))
             return redirect("funding:dashboard")
