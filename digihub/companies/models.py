@@ -83,6 +83,19 @@ class CustomerRule(models.Model):
         below = self.max_employees
         return below is None or (employees is not None and employees < below)
 
+    def condition(self) -> Q:
+        """``holds`` as a database condition on companies, so a change of rules reclassifies
+        every company in one statement."""
+        condition = Q()
+        if self.legal_form:
+            condition &= Q(legal_form=self.legal_form)
+        classes = [c.strip() for c in self.size_classes.split(",") if c.strip()]
+        if classes:
+            condition &= Q(size_class__in=classes)
+        if self.max_employees is not None:
+            condition &= Q(employees__lt=self.max_employees)
+        return condition
+
 
 class Company(models.Model):
     enterprise_number = models.CharField(

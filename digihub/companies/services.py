@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,26 +86,25 @@ def customer_kind(legal_form: str, size_class: str, employees: int | None) -> st
     return str(CustomerKind.UNKNOWN)
 
 
+def customer_kind_expression() -> Case:
+    """The customer kind every company should have, as one database expression: the first
+    ``CustomerRule`` that holds, in order; none holds: unknown."""
+    whens = [
+        When(rule.condition(), then=Value(str(rule.kind))) for rule in CustomerRule.objects.all()
+    ]
+    return Case(*whens, default=Value(str(CustomerKind.UNKNOWN)), output_field=CharField())
+
+
 def reclassify_customers() -> int:
-    """Apply the customer rules again to every company (after the rules changed); returns how
-    many companies changed kind."""
-    rules = list(CustomerRule.objects.all())
-    changed = 0
-    for company in Company.objects.only(
-        "pk", "legal_form", "size_class", "employees", "customer_kind"
-    ):
-        kind = next(
-            (
-                str(r.kind)
-                for r in rules
-                if r.holds(company.legal_form, company.size_class, company.employees)
-            ),
-            str(CustomerKind.UNKNOWN),
-        )
-        if kind != company.customer_kind:
-            Company.objects.filter(pk=company.pk).update(customer_kind=kind)
-            changed += 1
-    return changed
+    """Apply the customer rules again to every company (after the rules changed), set-based;
+    returns how many companies changed kind."""
+    kind = customer_kind_expression()
+    with transaction.atomic():
+        changed = Company.objects.exclude(customer_kind=kind)
+        count = changed.count()
+        if count:
+            changed.update(customer_kind=kind)
+    return count
 
 
 def find_by_enterprise_number(value: str) -> Company | None:

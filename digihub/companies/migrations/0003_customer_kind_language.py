@@ -1,5 +1,5 @@
 """Public-sector organisations alongside SMEs and mid-caps: the customer kind, decided by rules
-kept as data (seeded here), and each contact's preferred language for e-mails."""
+kept as data (seeded by 0005), and each contact's preferred language for e-mails."""
 
 from django.db import migrations, models
 
@@ -27,46 +27,6 @@ LEGAL_FORMS = [
 ]
 LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("fr", "Français")]
 
-# (order, kind, legal form, size classes, employees below): the first that holds decides.
-# Mid-caps as the Digital Europe programme counts them: not an SME, fewer than 3,000 employees.
-RULES = [
-    (10, "public", "GEM", "", None),
-    (11, "public", "OCMW", "", None),
-    (12, "public", "PROV", "", None),
-    (13, "public", "IC", "", None),
-    (14, "public", "PUB", "", None),
-    (20, "sme", "", "micro,small,medium", None),
-    (30, "midcap", "", "large", 3000),
-    (40, "large", "", "large", None),
-]
-
-
-def seed(apps, schema_editor):
-    CustomerRule = apps.get_model("companies", "CustomerRule")
-    Company = apps.get_model("companies", "Company")
-    rules = [
-        CustomerRule.objects.create(
-            order=order, kind=kind, legal_form=form, size_classes=sizes, max_employees=below
-        )
-        for order, kind, form, sizes, below in RULES
-    ]
-
-    def kind_of(company):
-        for rule in rules:
-            if rule.legal_form and company.legal_form != rule.legal_form:
-                continue
-            sizes = {s for s in rule.size_classes.split(",") if s}
-            if sizes and company.size_class not in sizes:
-                continue
-            if rule.max_employees is not None and (
-                company.employees is None or company.employees >= rule.max_employees
-            ):
-                continue
-            return rule.kind
-        return "unknown"
-
-    for company in Company.objects.all().only("pk", "legal_form", "size_class", "employees"):
-        Company.objects.filter(pk=company.pk).update(customer_kind=kind_of(company))
 
 
 class Migration(migrations.Migration):
@@ -180,5 +140,4 @@ class Migration(migrations.Migration):
                 choices=LEGAL_FORMS, default="BV", max_length=8, verbose_name="legal form"
             ),
         ),
-        migrations.RunPython(seed, migrations.RunPython.noop),
     ]

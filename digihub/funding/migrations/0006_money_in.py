@@ -10,27 +10,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def forwards(apps, schema_editor):
-    """The first status was "open"; a request paid in full received its amount."""
-    import datetime as dt
-
-    PaymentRequest = apps.get_model("funding", "PaymentRequest")
-    PaymentRequest.objects.filter(status="open").update(status="requested")
-    PaymentRequest.objects.filter(status="paid").update(paid_amount=models.F("amount"))
-    for request in PaymentRequest.objects.filter(due_date__isnull=True).select_related("programme"):
-        term = request.programme.payment_term_days or 30
-        request.due_date = request.created_at.date() + dt.timedelta(days=term)
-        request.save(update_fields=["due_date"])
-
-
-def backwards(apps, schema_editor):
-    PaymentRequest = apps.get_model("funding", "PaymentRequest")
-    PaymentRequest.objects.filter(status__in=["requested", "partly_paid", "overdue"]).update(
-        status="open"
-    )
-    PaymentRequest.objects.filter(status="refunded").update(status="cancelled")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -259,5 +238,4 @@ class Migration(migrations.Migration):
             model_name='receipt',
             constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='receipt_amount_positive'),
         ),
-        migrations.RunPython(forwards, backwards),
     ]
