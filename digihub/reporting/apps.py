@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,7 @@ class ReportingConfig(AppConfig):
         from . import facts
 
         facts.connect()
+        post_migrate.connect(facts.build_if_missing, sender=self)
         from digihub.accounts.roles import Role
         from digihub.core.navigation import add_home_panel, add_nav
 

@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -515,6 +515,18 @@ def rebuild(*, chunk: int = 20000, progress: Any = None) -> int:
             row[1] += value[1]
         apply(dict(rollup), batch=5000)
         return ReportFact.objects.count()
+
+
+def build_if_missing(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """After ``migrate``: a database that has data but no facts yet (one upgraded from a release
+    without them, or restored from such a backup) gets them built, so its report is right from
+    the first request. Two cheap existence checks otherwise."""
+    from digihub.companies.models import Company
+
+    if using != DEFAULT_DB_ALIAS or ReportFact.objects.exists():
+        return
+    if Company.objects.exists():
+        rebuild()
 
 
 def stored() -> Facts:
