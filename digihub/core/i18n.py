@@ -6,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BilingualName(models.Model):
-    """Reference data named in both platform languages; ``name`` follows the active language."""
+    """Reference data named in each platform language; ``name`` follows the active language.
+
+    Dutch is required and is what a missing English or French name falls back to, so a row
+    added in the admin with only its Dutch name still reads as something everywhere."""
 
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -19,6 +23,10 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.name_en:
-            return self.name_en
+        return self.name_in(get_language())
+
+    def name_in(self, language: str | None) -> str:
+        code = (language or "nl")[:2]
+        if code in ("en", "fr"):
+            return str(getattr(self, f"name_{code}")) or self.name_nl
         return self.name_nl

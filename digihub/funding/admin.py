@@ -84,7 +84,7 @@ class ProjectTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = ProjectType
-        fields = ("programme", "number", "kind", "name_nl", "name_en")
+        fields = ("programme", "number", "kind", "name_nl", "name_en", "name_fr")
 
     def clean_new_rates(self) -> dict[str, Decimal]:
         text = (self.cleaned_data.get("new_rates") or "").strip()
@@ -128,7 +128,11 @@ class ProjectTypeAdmin(ScopedAdmin):
 
 @admin.register(FundingSource)
 class FundingSourceAdmin(ScopedAdmin):
-    list_display = ("code", "name_nl", "payer", "is_subsidy")
+    list_display = ("code", "name_nl", "payer_name", "is_subsidy")
+
+    @admin.display(description=_("payer"), ordering="payer")
+    def payer_name(self, obj: FundingSource) -> str:
+        return obj.payer_name
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is not None and SourceRate.history.filter(source=obj).exists():

@@ -23,10 +23,26 @@ from .models import (
 )
 
 SOURCES = [
-    ("efro", "EFRO", "ERDF (EFRO)", Payer.EU, True, 1),
-    ("flemish", "Vlaamse cofinanciering", "Flemish co-financing", Payer.REGION, True, 2),
-    ("private_chamber", "Privaat (kamer)", "Private (chamber)", Payer.CHAMBER, False, 3),
-    ("private_sme", "Privaat (kmo)", "Private (SME)", Payer.SME, False, 4),
+    ("efro", "EFRO", "ERDF (EFRO)", "FEDER", Payer.EU, True, 1),
+    (
+        "flemish",
+        "Vlaamse cofinanciering",
+        "Flemish co-financing",
+        "Cofinancement flamand",
+        Payer.REGION,
+        True,
+        2,
+    ),
+    (
+        "private_chamber",
+        "Privaat (kamer)",
+        "Private (chamber)",
+        "Privé (chambre)",
+        Payer.CHAMBER,
+        False,
+        3,
+    ),
+    ("private_sme", "Privaat (kmo)", "Private (SME)", "Privé (PME)", Payer.SME, False, 4),
 ]
 
 VOKA: dict[str, Any] = {
@@ -39,6 +55,7 @@ VOKA: dict[str, Any] = {
             1,
             "Werking (communicatie, platform, coördinatie, evaluatie)",
             "Operation (communication, platform, coordination, evaluation)",
+            "Fonctionnement (communication, plateforme, coordination, évaluation)",
             ProjectKind.OPERATION,
             {"efro": "0.40", "flemish": "0.10", "private_chamber": "0.50"},
             Decimal("112500"),
@@ -47,6 +64,7 @@ VOKA: dict[str, Any] = {
             2,
             "Begeleiding van kmo's",
             "Guidance of SMEs",
+            "Accompagnement des PME",
             ProjectKind.GUIDANCE,
             {"efro": "0.40", "flemish": "0.30", "private_sme": "0.30"},
             Decimal("1387500"),
@@ -78,6 +96,7 @@ DEL_2020: dict[str, Any] = {
             1,
             "Digital Experience Lab",
             "Digital Experience Lab",
+            "Digital Experience Lab",
             ProjectKind.OPERATION,
             {"efro": "0.40", "flemish": "0.266", "private_chamber": "0.334"},
             Decimal("1500000"),
@@ -97,12 +116,13 @@ DEL_2020: dict[str, Any] = {
 def build() -> None:
     """One transaction: on PostgreSQL a version's rates must add up to 100 % when it commits."""
     sources = {}
-    for code, nl, en, payer, subsidy, order in SOURCES:
+    for code, nl, en, fr, payer, subsidy, order in SOURCES:
         sources[code], _ = FundingSource.objects.update_or_create(
             code=code,
             defaults={
                 "name_nl": nl,
                 "name_en": en,
+                "name_fr": fr,
                 "payer": payer,
                 "is_subsidy": subsidy,
                 "order": order,
@@ -120,11 +140,11 @@ def build() -> None:
                 **spec["caps"],
             },
         )
-        for number, nl, en, kind, rates, budget in spec["types"]:
+        for number, nl, en, fr, kind, rates, budget in spec["types"]:
             project_type, _ = ProjectType.objects.update_or_create(
                 programme=programme,
                 number=number,
-                defaults={"name_nl": nl, "name_en": en, "kind": kind},
+                defaults={"name_nl": nl, "name_en": en, "name_fr": fr, "kind": kind},
             )
             for code, rate in rates.items():
                 SourceRate.history.update_or_create(

@@ -18,7 +18,8 @@ from digihub.network.models import ServiceType
 
 class Payer(models.TextChoices):
     EU = "eu", _("European Union (EFRO)")
-    REGION = "region", _("Flemish government")
+    # Which region co-finances depends on the programme: the source's own name says it.
+    REGION = "region", _("Regional government")
     CHAMBER = "chamber", _("Chamber (private)")
     SME = "sme", _("SME (private)")
 
@@ -33,6 +34,14 @@ class FundingSource(BilingualName):
         ordering = ["order", "code"]
         verbose_name = _("funding source")
         verbose_name_plural = _("funding sources")
+
+    @property
+    def payer_name(self) -> str:
+        """Who pays this source's share: a region by the source's name (the Flemish
+        co-financing, the Walloon Region), the other payers by their kind."""
+        if self.payer == Payer.REGION:
+            return self.name
+        return str(Payer(self.payer).label) if self.payer in Payer.values else self.payer
 
 
 class Programme(models.Model):

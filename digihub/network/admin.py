@@ -17,13 +17,13 @@ from .models import (
 
 @admin.register(Province)
 class ProvinceAdmin(ScopedAdmin):
-    list_display = ("code", "name_nl", "name_en", "region")
+    list_display = ("code", "name_nl", "name_en", "name_fr", "region")
 
 
 @admin.register(Theme)
 class ThemeAdmin(ScopedAdmin):
-    list_display = ("code", "name_nl", "name_en", "order")
-    search_fields = ("code", "name_nl", "name_en")
+    list_display = ("code", "name_nl", "name_en", "name_fr", "order")
+    search_fields = ("code", "name_nl", "name_en", "name_fr")
 
 
 @admin.register(Chamber)

@@ -16,12 +16,15 @@ class ThemeOut(Schema):
     code: str
     name_nl: str
     name_en: str
+    name_fr: str
 
 
 class ProvinceOut(Schema):
     id: int
     code: str
     name_nl: str
+    name_en: str
+    name_fr: str
     region: str
 
 

@@ -15,30 +15,45 @@ from .models import (
 )
 
 PROVINCES = [
-    ("ANT", "Antwerpen", "Antwerp", Region.FLANDERS),
-    ("LIM", "Limburg", "Limburg", Region.FLANDERS),
-    ("OVL", "Oost-Vlaanderen", "East Flanders", Region.FLANDERS),
-    ("VBR", "Vlaams-Brabant", "Flemish Brabant", Region.FLANDERS),
-    ("WVL", "West-Vlaanderen", "West Flanders", Region.FLANDERS),
-    ("BRU", "Brussel", "Brussels", Region.BRUSSELS),
-    ("WBR", "Waals-Brabant", "Walloon Brabant", Region.WALLONIA),
-    ("HAI", "Henegouwen", "Hainaut", Region.WALLONIA),
-    ("LIE", "Luik", "Liège", Region.WALLONIA),
-    ("LUX", "Luxemburg", "Luxembourg", Region.WALLONIA),
-    ("NAM", "Namen", "Namur", Region.WALLONIA),
+    ("ANT", "Antwerpen", "Antwerp", "Anvers", Region.FLANDERS),
+    ("LIM", "Limburg", "Limburg", "Limbourg", Region.FLANDERS),
+    ("OVL", "Oost-Vlaanderen", "East Flanders", "Flandre orientale", Region.FLANDERS),
+    ("VBR", "Vlaams-Brabant", "Flemish Brabant", "Brabant flamand", Region.FLANDERS),
+    ("WVL", "West-Vlaanderen", "West Flanders", "Flandre occidentale", Region.FLANDERS),
+    ("BRU", "Brussel", "Brussels", "Bruxelles", Region.BRUSSELS),
+    ("WBR", "Waals-Brabant", "Walloon Brabant", "Brabant wallon", Region.WALLONIA),
+    ("HAI", "Henegouwen", "Hainaut", "Hainaut", Region.WALLONIA),
+    ("LIE", "Luik", "Liège", "Liège", Region.WALLONIA),
+    ("LUX", "Luxemburg", "Luxembourg", "Luxembourg", Region.WALLONIA),
+    ("NAM", "Namen", "Namur", "Namur", Region.WALLONIA),
 ]
 
 THEMES = [
-    ("ai", "Artificiële intelligentie", "Artificial intelligence"),
-    ("iot", "Sensoren en IoT", "Sensors and IoT"),
-    ("data", "Data en analytics", "Data and analytics"),
-    ("cyber", "Cybersecurity", "Cybersecurity"),
-    ("robotics", "Automatisering en robotica", "Automation and robotics"),
-    ("ecommerce", "E-commerce", "E-commerce"),
-    ("erp", "ERP en digitalisering van processen", "ERP and process digitalisation"),
-    ("cloud", "Cloud en infrastructuur", "Cloud and infrastructure"),
-    ("xr", "AR/VR en digitale tweeling", "AR/VR and digital twins"),
-    ("3dprint", "3D-printen en additieve productie", "3D printing and additive manufacturing"),
+    ("ai", "Artificiële intelligentie", "Artificial intelligence", "Intelligence artificielle"),
+    ("iot", "Sensoren en IoT", "Sensors and IoT", "Capteurs et IoT"),
+    ("data", "Data en analytics", "Data and analytics", "Données et analytique"),
+    ("cyber", "Cybersecurity", "Cybersecurity", "Cybersécurité"),
+    (
+        "robotics",
+        "Automatisering en robotica",
+        "Automation and robotics",
+        "Automatisation et robotique",
+    ),
+    ("ecommerce", "E-commerce", "E-commerce", "E-commerce"),
+    (
+        "erp",
+        "ERP en digitalisering van processen",
+        "ERP and process digitalisation",
+        "ERP et numérisation des processus",
+    ),
+    ("cloud", "Cloud en infrastructuur", "Cloud and infrastructure", "Cloud et infrastructure"),
+    ("xr", "AR/VR en digitale tweeling", "AR/VR and digital twins", "AR/VR et jumeau numérique"),
+    (
+        "3dprint",
+        "3D-printen en additieve productie",
+        "3D printing and additive manufacturing",
+        "Impression 3D et fabrication additive",
+    ),
 ]
 
 CHAMBERS = [
@@ -258,14 +273,14 @@ COMMERCIAL = [
 
 def build() -> None:
     provinces = {}
-    for code, nl, en, region in PROVINCES:
+    for code, nl, en, fr, region in PROVINCES:
         provinces[code], _ = Province.objects.update_or_create(
-            code=code, defaults={"name_nl": nl, "name_en": en, "region": region}
+            code=code, defaults={"name_nl": nl, "name_en": en, "name_fr": fr, "region": region}
         )
     themes = {}
-    for order, (code, nl, en) in enumerate(THEMES):
+    for order, (code, nl, en, fr) in enumerate(THEMES):
         themes[code], _ = Theme.objects.update_or_create(
-            code=code, defaults={"name_nl": nl, "name_en": en, "order": order}
+            code=code, defaults={"name_nl": nl, "name_en": en, "name_fr": fr, "order": order}
         )
     chambers = {}
     for name, short, city in CHAMBERS:

@@ -391,6 +391,8 @@ def build_sections(
 ) -> list[Section]:
     r = figures.reach
     p = figures.phases
+    provinces = labels.province_names()
+    themes = labels.theme_names()
     sections: list[Section] = []
     first = reach_paragraphs(figures)
     if scope_label:
@@ -420,7 +422,7 @@ def build_sections(
                     [_("Province"), _("Companies")],
                     [Kind.TEXT, Kind.COUNT],
                     [
-                        [row["name"] or _("Province unknown"), row["n"]]
+                        [provinces.get(row["name"], row["name"]) or _("Province unknown"), row["n"]]
                         for row in figures.by_province
                     ],
                 )
@@ -590,7 +592,10 @@ def build_sections(
                     _("Advice by theme"),
                     [_("Theme"), _("Advice")],
                     [Kind.TEXT, Kind.COUNT],
-                    [[row["theme"], row["n"]] for row in figures.advice_themes],
+                    [
+                        [themes.get(row["theme"], row["theme"]), row["n"]]
+                        for row in figures.advice_themes
+                    ],
                 ),
                 Table(
                     _("Latest advice delivered"),

@@ -54,6 +54,20 @@ def source_names() -> dict[str, str]:
     return {source.code: source.name for source in FundingSource.objects.all()}
 
 
+def province_names() -> dict[str, str]:
+    """A province's Dutch name (what the figures are keyed by) → its name for the reader."""
+    from digihub.network.models import Province
+
+    return {province.name_nl: province.name for province in Province.objects.all()}
+
+
+def theme_names() -> dict[str, str]:
+    """A theme's Dutch name (what the figures are keyed by) → its name for the reader."""
+    from digihub.network.models import Theme
+
+    return {theme.name_nl: theme.name for theme in Theme.objects.all()}
+
+
 def project_type_names(numbers: Iterable[int]) -> dict[int, str]:
     """Project type number → its name. The figures add up project types of the same number
     across programmes; the name is the one they share, or the kind of project they share."""

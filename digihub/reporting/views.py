@@ -165,6 +165,7 @@ def _budget_rows(user: Any, filters: Any) -> list[dict[str, Any]]:
             "type": row.project_type.number,
             "type_name": row.project_type.name_nl,
             "type_name_en": row.project_type.name_en,
+            "type_name_fr": row.project_type.name_fr,
             "source": row.source_code,
             "source_name": row.source_name,
             "budget": row.budget,
@@ -249,13 +250,14 @@ def _draw(name: str, computed: Computed) -> bytes:
 
 def _named_budget_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Budget rows with the project type and source named in the active language."""
-    english = (translation.get_language() or "nl").startswith("en")
+    # The rows are kept for every reader; Dutch is the name a missing translation falls back to.
+    language = (translation.get_language() or "nl")[:2]
     sources = labels.source_names()
     return [
         {
             **row,
             "source_name": sources.get(row.get("source", ""), row["source_name"]),
-            "type_name": (row.get("type_name_en") if english else None)
+            "type_name": (row.get(f"type_name_{language}") if language != "nl" else None)
             or row.get("type_name")
             or row["type"],
         }
