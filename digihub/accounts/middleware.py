@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .roles import MFA_REQUIRED_ROLES
@@ -54,4 +55,28 @@ class RequireMfaMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": mfa_missing_reason()}, status=403)
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A logged-in person's preferred language (``User.language``) is the page language unless
+    this browser chose one with the language switch (its cookie, which ``LocaleMiddleware``
+    already applied). Sits after the authentication middleware: the locale middleware runs
+    before the user is known."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        preferred = (
+            getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""
+        )
+        if (
+            preferred
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and translation.check_for_language(preferred)
+        ):
+            translation.activate(preferred)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

@@ -72,7 +72,10 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text=_("The language of the e-mails this person receives; empty: the platform's."),
+        help_text=_(
+            "The language of the pages and e-mails this person sees; the language switch sets "
+            "it. Empty: the platform's."
+        ),
     )
     is_demo = models.BooleanField(
         _("demo account"),

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
+from . import services
 from .middleware import needs_mfa_setup
 from .models import ApiToken
 
@@ -37,3 +40,13 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token.save(update_fields=["revoked_at"])
     messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a logged-in person's choice also becomes their preferred
+    language, so their other browsers and their e-mails follow it."""
+    response = i18n.set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and request.user.is_authenticated:
+        services.set_preferred_language(request.user, chosen.value)  # type: ignore[arg-type]
+    return response
