@@ -385,6 +385,40 @@ class TestPagesAndApi:
             == 404
         )
 
+    def test_right_after_signing_the_sme_sees_what_it_pays(
+        self, flow: Any, client_for: Any
+    ) -> None:
+        t = flow.trajectory
+        quote = _quote(flow)
+        sme = client_for(flow.sme_x)
+        before = sme.get(reverse("trajectories:detail", args=[t.pk])).content.decode()
+        assert 'id="pay-what"' not in before  # nothing is asked before the quote is signed
+        signed = sme.post(
+            reverse("trajectories:quote_sign", args=[t.pk, quote.pk]),
+            {"signer_name": "Sam", "pdf_sha256": quote.pdf_sha256, "agree": "on"},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert signed.redirect_chain[-1][0] == reverse("trajectories:detail", args=[t.pk])
+        page = signed.content.decode()
+        payment = PaymentRequest.objects.select_related("payee").get()
+        assert "You pay" in page and "€960.00" in page  # addressed to the SME, what it pays
+        assert "Your own share of" in page  # why
+        assert payment.payee.name in page and payment.payee.iban_display in page  # to whom
+        assert payment.payee.bic and payment.payee.bic in page
+        assert payment.due_date is not None
+        assert payment.due_date.strftime("%Y") in page and "By" in page  # by when
+        assert str(payment) in page  # the structured communication
+        qr_url = reverse("funding:payment_qr", args=[payment.pk])
+        assert f'src="{qr_url}"' in page
+        assert sme.get(qr_url)["Content-Type"] == "image/svg+xml"
+        assert reverse("funding:payment_pdf", args=[payment.pk]) in page
+        # The partner delivers the guidance; the SME's payment is not its business.
+        partner_page = (
+            client_for(flow.partner_p).get(reverse("trajectories:detail", args=[t.pk])).content
+        )
+        assert str(payment).encode() not in partner_page
+
     def test_signed_copy_upload_checks_type(self, flow: Any, client_for: Any) -> None:
         quote = _quote(flow)
         with pytest.raises(ValidationError):

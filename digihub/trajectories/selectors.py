@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from digihub.core.access import visible
 from digihub.core.money import ZERO
 from digihub.funding.models import PaymentRequest
 
@@ -43,6 +44,17 @@ def partner_load(partner: Any) -> dict[str, int]:
         partner=partner, phase__in=[Phase.QUOTE, Phase.EXECUTION]
     ).count()
     return {"running": running, "capacity": partner.capacity}
+
+
+def quote_payment(user: Any, quote: Quote) -> PaymentRequest | None:
+    """The SME's share requested when ``quote`` was signed, if ``user`` may see it."""
+    return (
+        visible(user, PaymentRequest)
+        .filter(document_type=ContentType.objects.get_for_model(Quote), document_id=str(quote.pk))
+        .select_related("payee", "company")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def sme_share(trajectory: Trajectory) -> Decimal:

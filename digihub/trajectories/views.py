@@ -266,6 +266,12 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
         "Phase": Phase,
         "QuoteStatus": QuoteStatus,
         "sme_share": selectors.sme_share(t),
+        # Signing asks for the SME's share: it sees what to pay, and how, on the same page.
+        "payment": (
+            selectors.quote_payment(user, current)
+            if current is not None and current.status == QuoteStatus.SIGNED
+            else None
+        ),
         **forms,
     }
 
@@ -481,7 +487,7 @@ def quote_sign(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
             signer_name=d["signer_name"],
             pdf_sha256=d["pdf_sha256"],
         ),
-        _("Quote signed. Thank you! You find what you pay on your workspace."),
+        _("Quote signed. Thank you! Below you find what you pay, to whom and by when."),
         "sign_form",
     )
 
