@@ -241,6 +241,66 @@ def compute(trajectories: QuerySet[Trajectory], period: Period, hub: Any = None)
     return k
 
 
+@dataclass(frozen=True)
+class MaturitySummary:
+    """What the report's maturity section shows: the same figures as ``compute``, no more."""
+
+    customers: int = 0
+    t0_customers: int = 0
+    t0_rate: Decimal | None = None
+    completed: int = 0
+    t1_completed: int = 0
+    t1_coverage: Decimal | None = None
+    change: tuple[dict[str, Any], ...] = ()
+
+
+def maturity_summary(trajectories: QuerySet[Trajectory], period: Period) -> MaturitySummary:
+    """The report's maturity section in two queries instead of ``compute``'s twenty.
+
+    ``compute`` scans the trajectories once per figure (five COUNT(DISTINCT) scans: 1.1 s each
+    over a million trajectories); here one pass counts every figure with FILTER clauses."""
+    first, after = period.bounds()
+    is_served = (
+        Q(started_at__lt=after)
+        & ~Q(completed_at__lt=first, completed_at__isnull=False)
+        & ~Q(stopped_at__lt=first, stopped_at__isnull=False)
+    )
+    is_completed = Q(completed_at__gte=first, completed_at__lt=after)
+    submitted = Assessment.objects.filter(status=Status.SUBMITTED, submitted_at__lt=after)
+    has_t0 = Exists(submitted.filter(moment=Moment.T0, company=OuterRef("company")))
+    has_t1 = Exists(
+        Assessment.objects.filter(
+            trajectory=OuterRef("pk"), moment=Moment.T1, status=Status.SUBMITTED
+        )
+    )
+    row = trajectories.filter(is_served | is_completed).aggregate(
+        customers=Count("company", distinct=True, filter=is_served),
+        t0_customers=Count("company", distinct=True, filter=is_served & Q(has_t0)),
+        completed=Count("pk", filter=is_completed),
+        t1_completed=Count("pk", filter=is_completed & Q(has_t1)),
+    )
+    t1s = submitted.filter(moment=Moment.T1, trajectory__in=served(trajectories, period))
+    change = tuple(
+        {
+            "code": r["code"],
+            "pairs": r["n"],
+            "t0": _round(r["mean_t0"]),
+            "t1": _round(r["mean_t1"]),
+            "change": _round(r["change"]),
+        }
+        for r in t1_change_rows(t1s)
+    )
+    return MaturitySummary(
+        customers=row["customers"],
+        t0_customers=row["t0_customers"],
+        t0_rate=_share(row["t0_customers"], row["customers"]),
+        completed=row["completed"],
+        t1_completed=row["t1_completed"],
+        t1_coverage=_share(row["t1_completed"], row["completed"]),
+        change=change,
+    )
+
+
 def micro_data(
     trajectories: QuerySet[Trajectory], period: Period, hub: Any = None
 ) -> QuerySet[Any]:

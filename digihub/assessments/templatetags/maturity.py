@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 
 from digihub.core.access import can, visible
 from digihub.trajectories.models import Trajectory
@@ -70,6 +72,16 @@ def report_maturity(context: Any) -> dict[str, Any]:
     user = context["request"].user
     if not can_read_kpis(user):
         return {"k": None}
-    k = kpi.compute(visible(user, Trajectory), kpi.Period.default())
+    period = kpi.Period.default()
+    # Shared like the report's figures: readers of one scope see the same trajectories, and the
+    # page is opened far more often than the figures change.
+    seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
+    scope = (user.role, user.chamber_id, user.partner_id, user.company_id, user.is_superuser)
+    key = "assessments:maturity:" + "|".join(str(v) for v in (*scope, period.start, period.end))
+    k = cache.get(key) if seconds else None
+    if not isinstance(k, kpi.MaturitySummary):
+        k = kpi.maturity_summary(visible(user, Trajectory), period)
+        if seconds:
+            cache.set(key, k, seconds)
     rows = [dict(r, label=dimension_label(r["code"])) for r in k.change]
     return {"k": k, "rows": rows}
