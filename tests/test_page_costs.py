@@ -4,6 +4,7 @@ a change that adds a query per row shows up here before it shows up at the netwo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -60,3 +61,41 @@ def test_the_reports_maturity_summary_equals_the_full_kpis(scene: Any) -> None: 
     with CaptureQueriesContext(connection) as captured:
         kpi.maturity_summary(visible(scene.coordinator, Trajectory), _periods()[0])
     assert len(captured) == 2
+
+
+@pytest.mark.django_db
+def test_the_to_do_list_reads_one_page_most_pressing_first(
+    people: Any, client_for: Any, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.urls import reverse
+
+    from digihub.inbox import views as inbox_views
+    from digihub.inbox.selectors import items_for
+    from digihub.intake.models import Question
+
+    from .test_inbox import _register
+
+    monkeypatch.setattr(inbox_views, "PER_PAGE", 3)
+    for i in range(5):
+        q = _register(people, f"sam{i}@x.example")
+        # Registered in one order, due in another: the page follows the due dates.
+        Question.objects.filter(pk=q.pk).update(
+            last_activity_at=timezone.now() - dt.timedelta(days=(i * 7) % 5)
+        )
+    everything = items_for(people.advisor_a)
+    assert len(everything) == 5
+    assert [i.due for i in everything] == sorted(i.due for i in everything)
+    client = client_for(people.advisor_a)
+    with django_assert_max_num_queries(16):
+        first = client.get(reverse("inbox:index")).content.decode()
+    second = client.get(reverse("inbox:index") + "?page=2").content.decode()
+    assert "5 things await you" in first and "5 things await you" in second
+    shown = [
+        subject
+        for html in (first, second)
+        for subject in re.findall(r'class="todo-subject">([^<]+)<', html)
+    ]
+    assert shown == [i.subject for i in everything]
+    assert first.count('data-kind="new_question"') == 3 and "page=2" in first
+    assert second.count('data-kind="new_question"') == 2
+    assert items_for(people.advisor_a, first=2) == everything[:2]

@@ -13,13 +13,13 @@ pressing first: overdue items on top, then the nearest deadline; items without o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from digihub.core.money import ZERO
 
 PAYMENT_DAYS = 30  # an SME pays its share within a month of signing
 BUDGET_WARNING = Decimal("0.9")  # a budget is "near its limit" from 90 % committed
+MAX_ITEMS = 1_000_000  # the end of an open slice of the to-do list
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Source:
     roles: frozenset[str]
     rows: Callable[[Any], QuerySet[Any]]
     items: Callable[[Any, list[Any]], Iterable[Item]]
+    # The column the items' due date follows (never against it), so the database returns a
+    # source's most pressing rows first and a page reads only as many as it shows.
+    due_field: str | None = None
 
 
 def _day(moment: dt.datetime | None, days: int = 0) -> dt.date | None:
@@ -360,8 +364,9 @@ def _src(
     roles: Iterable[str],
     rows: Callable[[Any], Any],
     items: Callable[[Any, list[Any]], Iterable[Item]],
+    due_field: str | None = None,
 ) -> Source:
-    return Source(kind, frozenset(roles), rows, items)
+    return Source(kind, frozenset(roles), rows, items, due_field)
 
 
 SOURCES: tuple[Source, ...] = (
@@ -370,57 +375,66 @@ SOURCES: tuple[Source, ...] = (
         [Role.ADVISOR],
         _new_questions,
         _question_items(_("Take up the new question")),
+        "last_activity_at",
     ),
     _src(
         "stale_question",
         [Role.ADVISOR],
         _stale_questions,
         _question_items(_("Waiting too long: act on the question")),
+        "last_activity_at",
     ),
     _src(
         "validation_rejected",
         [Role.ADVISOR],
         _rejected_validations,
         _question_items(_("Partner choice rejected: decide again"), due_from="validated_at"),
+        "validated_at",
     ),
     _src(
         "trajectory_unmoved",
         [Role.ADVISOR],
         _unmoved_trajectories,
         _trajectory_items(_("Trajectory not moving: follow it up")),
+        "phase_changed_at",
     ),
     _src(
         "validate",
         [Role.OFFICER],
         _validations_to_do,
         _question_items(_("Validate the partner choice")),
+        "last_activity_at",
     ),
     _src(
         "write_quote",
         [Role.PARTNER],
         _quotes_to_write,
         _trajectory_items(_("Write and issue the quote")),
+        "phase_changed_at",
     ),
     _src(
         "plan_session",
         [Role.PARTNER],
         _sessions_to_plan,
         _trajectory_items(_("Plan the test days and sessions"), since="quote_signed_at"),
+        "quote_signed_at",
     ),
     _src(
         "deliver_advice",
         [Role.PARTNER],
         _advice_to_deliver,
         _trajectory_items(_("Deliver the advice and complete")),
+        "phase_changed_at",
     ),
-    _src("sign_quote", [Role.SME], _quotes_to_sign, _sign_items),
-    _src("pay", [Role.SME], _payments_to_make, _payment_items),
-    _src("survey", [Role.SME], _surveys_to_answer, _survey_items),
+    _src("sign_quote", [Role.SME], _quotes_to_sign, _sign_items, "valid_until"),
+    _src("pay", [Role.SME], _payments_to_make, _payment_items, "created_at"),
+    _src("survey", [Role.SME], _surveys_to_answer, _survey_items, "completed_at"),
     _src(
         "allow_exception",
         [Role.COORDINATOR],
         _exceptions_to_allow,
         _question_items(_("Allow a trajectory outside the SME target group?")),
+        "last_activity_at",
     ),
     _src("budget_limit", [Role.COORDINATOR], budgets_near_limit, _budget_items),
 )
@@ -436,15 +450,49 @@ def _sort_key(item: Item) -> tuple[int, dt.date]:
     return (item.due is None, item.due or dt.date.max)
 
 
-def items_for(user: Any) -> list[Item]:
-    """Everything that awaits ``user``, the most pressing first (see the module's docstring)."""
+def items_for(user: Any, first: int | None = None) -> list[Item]:
+    """What awaits ``user``, the most pressing first (see the module's docstring): everything,
+    or only the ``first`` most pressing.
+
+    An advisor of a busy hub has thousands of items; building and sorting them all took a second
+    per page. Each source's rows come from the database in due order, so the ``first`` most
+    pressing of all are among the ``first`` of each source."""
     found: list[Item] = []
     for source in _sources(user):
         rows = source.rows(user)
+        if first is not None and source.due_field and isinstance(rows, QuerySet):
+            rows = rows.order_by(F(source.due_field).asc(nulls_last=True), "pk")[:first]
         for item in source.items(user, list(rows)):
             found.append(replace(item, kind=source.kind))
     found.sort(key=_sort_key)
-    return found
+    return found if first is None else found[:first]
+
+
+class Pending(Sequence[Item]):
+    """The items of ``user`` as a list that a paginator slices: a slice reads only as many rows
+    of each source as it reaches, and ``count`` only counts."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self._count: int | None = None
+
+    def count(self) -> int:  # type: ignore[override]
+        if self._count is None:
+            self._count = count_for(self.user)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, int):
+            return items_for(self.user, first=index + 1)[index]
+        start, stop, step = index.indices(MAX_ITEMS)
+        return items_for(self.user, first=stop)[start:stop:step]
 
 
 def count_for(user: Any) -> int:

@@ -5,11 +5,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .selectors import items_for
+from digihub.core.pagination import paginate
+
+from .selectors import Pending
+
+PER_PAGE = 50
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """What awaits the signed-in person, the most pressing first."""
-    items = items_for(request.user)
-    return render(request, "inbox/index.html", {"items": items, "today": timezone.localdate()})
+    """What awaits the signed-in person, the most pressing first, one page at a time."""
+    pending = Pending(request.user)
+    page = paginate(request, pending, per_page=PER_PAGE)  # type: ignore[arg-type]
+    return render(
+        request,
+        "inbox/index.html",
+        {
+            "items": page.object_list,
+            "page": page,
+            "total": pending.count(),
+            "today": timezone.localdate(),
+        },
+    )
