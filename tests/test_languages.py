@@ -20,6 +20,7 @@ from digihub.funding.models import FundingSource, Payer, ProjectType
 from digihub.network.models import Province, Theme
 
 from .factories import UserFactory
+from .test_reporting import world  # noqa: F401  (the hand-counted fixture)
 
 PASSWORD = "correct-horse-battery"
 
@@ -164,3 +165,45 @@ class TestPreferredLanguage:
         client.post(reverse("set_language"), {"language": "xx", "next": "/"})
         user.refresh_from_db()
         assert user.language == "fr"
+
+
+def _catalogue_has(language: str, message: str) -> bool:
+    with translation.override(language):
+        return translation.gettext(message) != message
+
+
+@pytest.mark.django_db
+def test_report_offered_and_downloaded_in_french(world: Any, client_for: Any) -> None:  # noqa: F811
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    client = client_for(world.coordinator)
+    page = client.get(reverse("reporting:report"), HTTP_ACCEPT_LANGUAGE="fr")
+    html = page.content.decode()
+    assert '<html lang="fr">' in html
+    pdf_url = reverse("reporting:download", args=["pdf"])
+    assert f'href="{pdf_url}?lang=fr" hreflang="fr"' in html
+
+    pdf = client.get(pdf_url, {"lang": "fr"})
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert reader.trailer["/Root"].get("/Lang") == "fr"
+    text = "\n".join(p.extract_text() or "" for p in reader.pages)
+    # Data named in French, whatever the state of the catalogue.
+    assert "Brabant flamand" in text and "Anvers" in text
+    assert "Accompagnement des PME" in text
+    if _catalogue_has("fr", "Co-funded by the European Union"):
+        assert "Cofinancé par l'Union européenne" in text
+        assert "Co-funded by the European Union" not in text
+
+    docx = client.get(reverse("reporting:download", args=["docx"]), {"lang": "fr"})
+    assert Document(io.BytesIO(docx.content)).core_properties.language == "fr-BE"
+    xlsx = client.get(reverse("reporting:download", args=["xlsx"]), {"lang": "fr"})
+    assert xlsx.status_code == 200
+
+    # An unknown language gives the answer as it is given: in Dutch.
+    dutch = client.get(pdf_url, {"lang": "xx"})
+    dutch_root = PdfReader(io.BytesIO(dutch.content)).trailer["/Root"]
+    assert dutch_root.get("/Lang") == "nl"

@@ -675,11 +675,15 @@ def chart_png(svg: bytes, width_px: int = 1600) -> bytes:
     return cairosvg.svg2png(bytestring=svg, output_width=width_px)  # type: ignore[no-any-return]
 
 
+# Word's spelling and hyphenation follow the variant of each language the document is written in.
+DOCX_LANGUAGE_TAGS = {"nl": "nl-BE", "en": "en-GB", "fr": "fr-BE"}
+
+
 def _set_language(document: Any, language: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    tag = "nl-BE" if language.startswith("nl") else "en-GB"
+    tag = DOCX_LANGUAGE_TAGS.get(language[:2], DOCX_LANGUAGE_TAGS["nl"])
     document.core_properties.language = tag
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))

@@ -219,6 +219,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "budget_rows": _named_budget_rows(computed.budget_rows),
             "computed_at": computed.computed_at,
             "cached_for": settings.DIGIHUB_REPORT_CACHE_SECONDS,
+            "document_languages": _other_document_languages(),
         },
     )
 
@@ -304,12 +305,24 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
 
 DOWNLOAD_TOKEN = re.compile(r"[a-z0-9]{8,32}")
 
+# The answer is given in Dutch; a reader may download it in any language the platform speaks.
+ANSWER_LANGUAGE = "nl"
+
+
+def _document_language(request: HttpRequest) -> str:
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else ANSWER_LANGUAGE
+
+
+def _other_document_languages() -> list[tuple[str, str]]:
+    return [(code, name) for code, name in settings.LANGUAGES if code != ANSWER_LANGUAGE]
+
 
 @login_required
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "docx", "xlsx"):
         raise Http404
-    language = "en" if request.GET.get("lang") == "en" else "nl"
+    language = _document_language(request)
     with translation.override(language):
         computed = _compute(request)
         figures = computed.figures
