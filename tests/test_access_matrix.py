@@ -143,6 +143,18 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "funding:statement": lambda w: _money(w)["statement"],
     "funding:entry_resolve": lambda w: _money(w)["entry"],
     "funding:entry_dismiss": lambda w: _money(w)["entry"],
+    **{
+        f"api-v1:{name}": lambda w: {
+            org: {"statement_id": kw["pk"]} for org, kw in _money(w)["statement"].items()
+        }
+        for name in ("get_statement", "statement_entries")
+    },
+    **{
+        f"api-v1:{name}": lambda w: {
+            org: {"entry_id": kw["pk"]} for org, kw in _money(w)["entry"].items()
+        }
+        for name in ("resolve_entry", "dismiss_entry")
+    },
     "funding:de_minimis": lambda w: {
         "A": {"company_id": w.company_x.pk},
         "B": {"company_id": w.company_y.pk},

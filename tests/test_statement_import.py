@@ -230,3 +230,85 @@ def test_parser_reads_batch_entries_and_structured_in_text() -> None:
     assert parsed.credits[0].structured == "090933755493"
     text = camt053(ACCOUNT, [credit("B2", "10.00", "factuur 090/9337/55493 dank u")], "S")
     assert parse_camt053(text).credits[0].structured == "090933755493"
+
+
+@pytest.mark.django_db
+def test_the_api_imports_lists_and_resolves_like_the_pages(books: Any, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from digihub.accounts.models import ApiToken
+
+    def auth(user: Any) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user, 'test')[1]}"}
+
+    officer = auth(books.officer)
+    base = "/api/v1/funding"
+    data = statement(books)
+    bad = client.post(
+        f"{base}/statements",
+        {"file": SimpleUploadedFile("x.xml", b"<Document><unclosed>")},
+        **officer,
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "file"]
+    assert "not valid XML" in bad.json()["detail"][0]["msg"]
+    assert BankStatement.objects.count() == 0  # nothing half-imported
+    refused = client.post(
+        f"{base}/statements", {"file": SimpleUploadedFile("s.xml", data)}, **auth(books.sme_x)
+    )
+    assert refused.status_code == 403 and BankStatement.objects.count() == 0
+    made = client.post(f"{base}/statements", {"file": SimpleUploadedFile("s.xml", data)}, **officer)
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert not body["already_imported"] and body["statement"]["account"] == ACCOUNT
+    assert (body["statement"]["credits"], body["statement"]["matched"]) == (7, 3)
+    again = client.post(
+        f"{base}/statements", {"file": SimpleUploadedFile("s.xml", data)}, **officer
+    )
+    assert again.status_code == 200 and again.json()["already_imported"]
+    assert StatementEntry.objects.count() == 7
+
+    sid = body["statement"]["id"]
+    assert [s["id"] for s in client.get(f"{base}/statements", **officer).json()] == [sid]
+    assert client.get(f"{base}/statements/{sid}", **officer).json()["to_resolve"] == 4
+    entries = client.get(f"{base}/statements/{sid}/entries", **officer).json()
+    assert len(entries) == 7
+    open_ = client.get(f"{base}/statement-entries", **officer).json()
+    assert {e["reference"] for e in open_} == {"R3", "R5", "R6", "R7"}
+    r3 = next(e for e in open_ if e["reference"] == "R3")
+    third = books.requests[2]
+    assert r3["suggestion"] == third.pk and r3["payment"] is None
+    for role in (books.sme_x, books.partner_p):
+        assert client.get(f"{base}/statement-entries", **auth(role)).status_code == 403
+
+    url = f"{base}/statement-entries/{r3['id']}/resolve"
+    neither = client.post(url, {}, content_type="application/json", **officer)
+    assert neither.status_code == 422
+    unknown = client.post(url, {"communication": "123"}, content_type="application/json", **officer)
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == [
+        "body",
+        "communication",
+    ]
+    done = client.post(
+        url,
+        {"communication": third.communication_display, "note": "zonder mededeling"},
+        content_type="application/json",
+        **officer,
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == EntryState.RESOLVED and done.json()["payment"] == third.pk
+    assert PaymentRequest.objects.get(pk=third.pk).status == PaymentStatus.PAID
+    twice = client.post(url, {"payment_id": third.pk}, content_type="application/json", **officer)
+    assert twice.status_code == 409  # already resolved: the entry's table says not now
+
+    r7 = StatementEntry.objects.get(reference="R7")
+    dismiss = f"{base}/statement-entries/{r7.pk}/dismiss"
+    assert (
+        client.post(dismiss, {"note": ""}, content_type="application/json", **officer).status_code
+        == 422
+    )
+    gone = client.post(
+        dismiss, {"note": "terugbetalen"}, content_type="application/json", **officer
+    )
+    assert gone.status_code == 200 and gone.json()["state"] == EntryState.DISMISSED
+    left = client.get(f"{base}/statement-entries", **officer).json()
+    assert {e["reference"] for e in left} == {"R5", "R6"}

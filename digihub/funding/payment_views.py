@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from stdnum.be import ogm_vcs
 
 from digihub.accounts.roles import Role
 from digihub.audit.visibility import sees_internal, shown_events
@@ -181,41 +180,31 @@ def reconcile(request: HttpRequest) -> HttpResponse:
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_STATEMENT_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %(mb)s MB; ask the bank for a statement per day.")
-                % {"mb": MAX_STATEMENT_BYTES // (1024 * 1024)},
-            )
+        try:
+            result = payments.import_upload(actor=request.user, upload=form.cleaned_data["file"])
+        except StatementRefused as exc:
+            form.add_error("file", exc.messages)
+        except ValidationError as exc:
+            add_errors(form, exc)
         else:
-            try:
-                result = payments.import_statement(
-                    actor=request.user, data=upload.read(), file_name=upload.name or ""
+            if result.already_imported:
+                messages.info(
+                    request,
+                    _("This statement was imported before; nothing changed."),
                 )
-            except StatementRefused as exc:
-                form.add_error("file", exc.messages)
-            except ValidationError as exc:
-                add_errors(form, exc)
             else:
-                if result.already_imported:
-                    messages.info(
-                        request,
-                        _("This statement was imported before; nothing changed."),
+                messages.success(
+                    request,
+                    _(
+                        "Statement imported: %(credits)s credits, %(matched)s matched, %(open)s to resolve."
                     )
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Statement imported: %(credits)s credits, %(matched)s matched, %(open)s to resolve."
-                        )
-                        % {
-                            "credits": result.statement.credits,
-                            "matched": result.statement.matched,
-                            "open": result.statement.to_resolve,
-                        },
-                    )
-                return redirect("funding:statement", pk=result.statement.pk)
+                    % {
+                        "credits": result.statement.credits,
+                        "matched": result.statement.matched,
+                        "open": result.statement.to_resolve,
+                    },
+                )
+            return redirect("funding:statement", pk=result.statement.pk)
     if form.errors:
         status = 400
     statements = visible(request.user, BankStatement).select_related("payee", "uploaded_by")
@@ -280,13 +269,6 @@ def _entry(request: HttpRequest, pk: int) -> StatementEntry:
     )
 
 
-def _communication(value: str) -> str:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if len(digits) != 12 or not ogm_vcs.is_valid(digits):
-        raise ValidationError({"communication": _("This is not a valid structured communication.")})
-    return digits
-
-
 @login_required
 def entry_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
@@ -295,16 +277,7 @@ def entry_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     dismiss = DismissForm(prefix="dismiss")
     if request.method == "POST" and form.is_valid():
         try:
-            digits = _communication(form.cleaned_data["communication"])
-            target = (
-                visible(request.user, PaymentRequest)
-                .filter(structured_communication=digits)
-                .first()
-            )
-            if target is None:
-                raise ValidationError(
-                    {"communication": _("No payment request you can see has this communication.")}
-                )
+            target = payments.request_named_by(request.user, form.cleaned_data["communication"])
             payments.resolve_entry(
                 actor=request.user, entry=entry, request=target, note=form.cleaned_data["note"]
             )

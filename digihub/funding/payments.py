@@ -32,17 +32,20 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.be import ogm_vcs
 
 from digihub.audit.models import AuditEvent
+from digihub.audit.services import summary_data
+from digihub.core.access import visible
 from digihub.core.formatting import date as format_date
-from digihub.core.formatting import eur
 from digihub.core.money import ZERO
-from digihub.core.notifications import Email
+from digihub.core.notifications import Email, message
 from digihub.core.workflow import NotNow, advance, fire
 
 from .models import (
@@ -59,7 +62,7 @@ from .models import (
     StatementEntry,
 )
 from .services import money, release_commitment
-from .statements import MAX_STATEMENT_BYTES, Credit, StatementRefused, parse_camt053
+from .statements import MAX_STATEMENT_BYTES, Credit, StatementRefused, parse_camt053, too_large
 
 CHUNK = 2000
 
@@ -134,12 +137,16 @@ def record_receipt(
         reason=note,
         work=work,
         summary=lambda r, rc: (
-            (
-                _("%(amount)s received for %(ref)s; paid in full")
-                if step == "pay"
-                else _("%(amount)s received for %(ref)s; %(left)s still to pay")
+            message(
+                gettext_lazy("%(amount)s received for %(ref)s; paid in full"), amount=value, ref=r
             )
-            % {"amount": eur(value), "ref": r, "left": eur(r.remainder)}
+            if step == "pay"
+            else message(
+                gettext_lazy("%(amount)s received for %(ref)s; %(left)s still to pay"),
+                amount=value,
+                ref=r,
+                left=r.remainder,
+            )
         ),
         emails=lambda r, rc: [
             Email(
@@ -163,7 +170,7 @@ def cancel_request(*, actor: Any, request: PaymentRequest, reason: str) -> Payme
         "cancel",
         actor=actor,
         reason=reason,
-        summary=lambda r, _x: _("Payment request %(ref)s cancelled") % {"ref": r},
+        summary=lambda r, _x: message(gettext_lazy("Payment request %(ref)s cancelled"), ref=r),
     )
     return locked  # type: ignore[no-any-return]
 
@@ -177,8 +184,8 @@ def refund_request(*, actor: Any, request: PaymentRequest, reason: str) -> Payme
         "refund",
         actor=actor,
         reason=reason,
-        summary=lambda r, _x: (
-            _("%(amount)s refunded for %(ref)s") % {"amount": eur(r.paid_amount), "ref": r}
+        summary=lambda r, _x: message(
+            gettext_lazy("%(amount)s refunded for %(ref)s"), amount=r.paid_amount, ref=r
         ),
         data={"refunded": "see receipts"},
     )
@@ -224,9 +231,9 @@ def _remind(request: PaymentRequest, kind: str, actor: Any, system: bool) -> boo
             system=system,
             work=work,
             summary=lambda r, _x: (
-                _("Reminder sent before the due date")
+                gettext_lazy("Reminder sent before the due date")
                 if kind == ReminderKind.BEFORE
-                else _("Reminder sent after the due date")
+                else gettext_lazy("Reminder sent after the due date")
             ),
             emails=lambda r, _x: [
                 Email(
@@ -262,9 +269,8 @@ def daily_run(*, actor: Any = None, today: dt.date | None = None) -> DailyRun:
                 "overdue",
                 actor=actor,
                 system=system,
-                summary=lambda r, _x: (
-                    _("Payment %(ref)s is overdue (due %(due)s)")
-                    % {"ref": r, "due": format_date(r.due_date)}
+                summary=lambda r, _x: message(
+                    gettext_lazy("Payment %(ref)s is overdue (due %(due)s)"), ref=r, due=r.due_date
                 ),
             )
             run.overdue += 1
@@ -337,9 +343,10 @@ def lapse(
             work=work,
             reason=_("Not paid %(days)s days after the due date")
             % {"days": request.programme.lapse_after_days},
-            summary=lambda r, released: (
-                _("Payment %(ref)s lapsed; %(released)s of the commitment released")
-                % {"ref": r, "released": eur(released)}
+            summary=lambda r, released: message(
+                gettext_lazy("Payment %(ref)s lapsed; %(released)s of the commitment released"),
+                ref=r,
+                released=released,
             ),
             emails=lambda r, _x: [
                 Email(
@@ -408,12 +415,20 @@ def _resolve(
     pending.append(entry)
 
 
+def import_upload(*, actor: Any, upload: UploadedFile) -> ImportResult:
+    """A statement uploaded on the page or through the API; one larger than a statement may be
+    is refused before it is read."""
+    if upload.size is not None and upload.size > MAX_STATEMENT_BYTES:
+        raise too_large()
+    return import_statement(actor=actor, data=upload.read(), file_name=upload.name or "")
+
+
 def import_statement(*, actor: Any, data: bytes, file_name: str = "") -> ImportResult:
     """Import a camt.053 file: match its credits, in one transaction; the same file twice, or a
     credit already imported from another file, changes nothing. Refuses (``StatementRefused``)
     a file that cannot be trusted, saying why."""
     if len(data) > MAX_STATEMENT_BYTES:
-        parse_camt053(data)  # raises the size refusal
+        raise too_large()
     digest = hashlib.sha256(data).hexdigest()
     known = BankStatement.objects.filter(sha256=digest).first()
     if known is not None:
@@ -451,16 +466,14 @@ def import_statement(*, actor: Any, data: bytes, file_name: str = "") -> ImportR
                 "import",
                 actor=actor,
                 work=lambda s: _apply(s, parsed.credits, parsed.account_iban, actor, now),
-                summary=lambda s, _x: (
-                    _(
+                summary=lambda s, _x: message(
+                    gettext_lazy(
                         "Statement %(id)s: %(credits)s credits, %(matched)s matched, %(open)s to resolve"
-                    )
-                    % {
-                        "id": s,
-                        "credits": s.credits,
-                        "matched": s.matched,
-                        "open": s.to_resolve,
-                    }
+                    ),
+                    id=s,
+                    credits=s.credits,
+                    matched=s.matched,
+                    open=s.to_resolve,
                 ),
                 data={"sha256": digest},
             )
@@ -655,26 +668,46 @@ def _audit_matches(
     """One event per request the statement paid (the SME reads it on its page), written at once."""
     target_type = ContentType.objects.get_for_model(PaymentRequest)
     real = actor if getattr(actor, "is_authenticated", False) else None
-    events = [
-        AuditEvent(
-            occurred_at=now,
-            actor=real,
-            actor_label=str(real) if real else "system",
-            action="funding.paid" if step == "pay" else "funding.partly_paid",
-            target_type=target_type,
-            target_id=str(request.pk),
-            company_id=request.company_id,
-            summary=str(
-                _("Paid in full (bank statement %(id)s)") % {"id": statement}
-                if step == "pay"
-                else _("Partly paid (bank statement %(id)s); %(left)s still to pay")
-                % {"id": statement, "left": eur(request.remainder)}
-            )[:300],
-            data={"statement": statement.pk, "paid_amount": str(request.paid_amount)},
+    events = []
+    for request, step in changed:
+        summary = (
+            message(gettext_lazy("Paid in full (bank statement %(id)s)"), id=statement)
+            if step == "pay"
+            else message(
+                gettext_lazy("Partly paid (bank statement %(id)s); %(left)s still to pay"),
+                id=statement,
+                left=request.remainder,
+            )
         )
-        for request, step in changed
-    ]
+        events.append(
+            AuditEvent(
+                occurred_at=now,
+                actor=real,
+                actor_label=str(real) if real else "system",
+                action="funding.paid" if step == "pay" else "funding.partly_paid",
+                target_type=target_type,
+                target_id=str(request.pk),
+                company_id=request.company_id,
+                summary=str(summary)[:300],
+                data=summary_data(
+                    summary, {"statement": statement.pk, "paid_amount": str(request.paid_amount)}
+                ),
+            )
+        )
     _insert(AuditEvent, events)
+
+
+def request_named_by(user: Any, communication: str) -> PaymentRequest:
+    """The payment request a structured communication names, among those ``user`` may see."""
+    digits = "".join(ch for ch in communication if ch.isdigit())
+    if len(digits) != 12 or not ogm_vcs.is_valid(digits):
+        raise ValidationError({"communication": _("This is not a valid structured communication.")})
+    found = visible(user, PaymentRequest).filter(structured_communication=digits).first()
+    if found is None:
+        raise ValidationError(
+            {"communication": _("No payment request you can see has this communication.")}
+        )
+    return found
 
 
 def resolve_entry(
@@ -705,9 +738,11 @@ def dismiss_entry(*, actor: Any, entry: StatementEntry, note: str) -> StatementE
         actor=actor,
         reason=note,
         work=work,
-        summary=lambda e, _x: (
-            _("Credit of %(amount)s %(ccy)s from %(name)s set aside")
-            % {"amount": e.amount, "ccy": e.currency, "name": e.debtor_name or "—"}
+        summary=lambda e, _x: message(
+            gettext_lazy("Credit of %(amount)s %(ccy)s from %(name)s set aside"),
+            amount=str(e.amount),  # in its own currency, as on the statement
+            ccy=e.currency,
+            name=e.debtor_name or "—",
         ),
     )
     return locked  # type: ignore[no-any-return]

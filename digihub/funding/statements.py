@@ -173,14 +173,18 @@ def _remittance(tx: Any) -> tuple[str, str]:
     return shown, structured_in(*strd, *ustrd)
 
 
+def too_large() -> StatementRefused:
+    return StatementRefused(
+        _("The file is larger than %(mb)s MB; ask the bank for a statement per day.")
+        % {"mb": MAX_STATEMENT_BYTES // (1024 * 1024)},
+        code="size",
+    )
+
+
 def parse_camt053(data: bytes) -> ParsedStatement:
     """The credits of a camt.053 file, or ``StatementRefused`` saying why it cannot be read."""
     if len(data) > MAX_STATEMENT_BYTES:
-        raise StatementRefused(
-            _("The file is larger than %(mb)s MB; ask the bank for a statement per day.")
-            % {"mb": MAX_STATEMENT_BYTES // (1024 * 1024)},
-            code="size",
-        )
+        raise too_large()
     if not data.strip():
         raise StatementRefused(_("The file is empty."), code="empty")
     if data.lstrip()[:1] != b"<":
