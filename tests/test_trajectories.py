@@ -419,6 +419,29 @@ class TestPagesAndApi:
         )
         assert str(payment).encode() not in partner_page
 
+    def test_quote_and_payment_pdfs_are_tagged_with_language_and_title(
+        self, flow: Any, client_for: Any
+    ) -> None:
+        import io
+
+        from pypdf import PdfReader
+
+        quote = _quote(flow)
+        services.sign_quote_online(
+            actor=flow.sme_x, quote=quote, signer_name="Sam", pdf_sha256=quote.pdf_sha256
+        )
+        sme = client_for(flow.sme_x)
+        payment = PaymentRequest.objects.get()
+        quote_pdf = sme.get(reverse("trajectories:quote_pdf", args=[flow.trajectory.pk, quote.pk]))
+        slip = sme.get(reverse("funding:payment_pdf", args=[payment.pk]), HTTP_ACCEPT_LANGUAGE="en")
+        # /Lang is the language each was rendered in (here English: the quote when issued).
+        for response, language, title in ((quote_pdf, "en", str(quote)), (slip, "en", "Payment")):
+            reader = PdfReader(io.BytesIO(response.content))
+            root = reader.trailer["/Root"]
+            assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+            assert root.get("/Lang") == language
+            assert reader.metadata.title and title in reader.metadata.title
+
     def test_signed_copy_upload_checks_type(self, flow: Any, client_for: Any) -> None:
         quote = _quote(flow)
         with pytest.raises(ValidationError):

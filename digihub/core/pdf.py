@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from .outbound import xml_text
 
@@ -18,6 +20,9 @@ def render_pdf(template_name: str, context: dict[str, Any], *, accessible: bool 
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    # Rendered without a request, so no context processor says the language: the document's
+    # <html lang> (its /Lang) is the one the text is rendered in.
+    context = {"LANGUAGE_CODE": get_language() or settings.LANGUAGE_CODE, **context}
     # Every PDF (report, quote, payment) is made XML-safe here, where they all pass.
     html = xml_text(render_to_string(template_name, context))
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=2)

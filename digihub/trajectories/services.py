@@ -306,6 +306,7 @@ def quote_pdf(quote: Quote, split: Any) -> bytes:
             "split": split,
             "trajectory": quote.trajectory,
         },
+        accessible=True,
     )
 
 
