@@ -17,6 +17,7 @@ from digihub.core.access import visible
 from digihub.trajectories.models import Trajectory
 
 from .test_kpi_export import run, scene  # noqa: F401  (the fixture)
+from .test_report_facts import world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -99,3 +100,53 @@ def test_the_to_do_list_reads_one_page_most_pressing_first(
     assert first.count('data-kind="new_question"') == 3 and "page=2" in first
     assert second.count('data-kind="new_question"') == 2
     assert items_for(people.advisor_a, first=2) == everything[:2]
+
+
+@pytest.mark.django_db
+def test_report_facts_count_a_company_once_under_partial_filters(world: Any) -> None:  # noqa: F811
+    """One company with two questions: trajectories at two partners with different themes, and
+    the second question answered by another hub of another chamber (as when a company is
+    passed on). Every filter counts the company once, as the direct computation does."""
+    from digihub.intake.models import Question
+    from digihub.network.models import Hub
+    from digihub.reporting import facts
+    from digihub.reporting.figures import ReportFilters, compute_figures
+
+    from .test_report_facts import _apply, _same
+
+    for op in [
+        ("register", 0),
+        ("register", 0),
+        ("take", 0),
+        ("take", 1),
+        ("talk", 0),
+        ("talk", 1),
+        ("decide", 0, "trajectory"),
+        ("decide", 1, "trajectory"),
+        ("partner", 1),
+        ("theme", 0, 0),
+        ("theme", 1, 2),
+    ]:
+        _apply(world, op)
+    company = world.companies[0]
+    company.refresh_from_db()
+    other = Hub.objects.exclude(chamber_id=company.chamber_id).order_by("pk").first()
+    assert other is not None
+    second = Question.objects.get(pk=world.questions[1])
+    Question.objects.filter(pk=second.pk).update(hub=other, chamber_id=other.chamber_id)
+    facts.rebuild()
+    today = timezone.localdate()
+    people = world.people
+    for filters in (
+        ReportFilters(partner=people.partner_p.partner_id),
+        ReportFilters(partner=people.partner_q.partner_id),
+        ReportFilters(theme=world.themes[0].pk),
+        ReportFilters(theme=world.themes[2].pk),
+        ReportFilters(province=company.province_id),
+        ReportFilters(chamber=company.chamber_id),
+        ReportFilters(chamber=other.chamber_id),
+        ReportFilters(hub=other.pk),
+    ):
+        _same(today, filters=filters)
+    by_province = compute_figures(on=today, filters=ReportFilters(province=company.province_id))
+    assert by_province.reach["companies"] == 1

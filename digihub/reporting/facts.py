@@ -85,6 +85,28 @@ def cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
+DISTINCT_MEASURES = ("reg_co", "conv_co")
+
+
+def partial_slots(slots: Iterable[tuple[int, ...]]) -> set[tuple[int, ...]]:
+    """The slots of a distinct-company measure: besides the real and roll-up rows, one row per
+    chamber, per province and per chamber and province with hub 0.
+
+    Summing the real rows of a chamber or a province counts a company once per hub it asked in;
+    a company is counted once in each of these rows, so a filter on chamber or province alone
+    reads its own row (``ReportFilters`` with a hub read the real rows: a hub has one chamber)."""
+    out = set()
+    for hub, chamber, province, partner, theme in slots:
+        out.add((hub, chamber, province, partner, theme))
+        if hub == 0:
+            continue
+        known_chamber, known_province = max(chamber, 0), max(province, 0)
+        for c, p in ((known_chamber, 0), (0, known_province), (known_chamber, known_province)):
+            if c or p:
+                out.add((0, c, p, partner, theme))
+    return out
+
+
 class _Collector:
     """Facts of a set of source rows, with the per-company "first in the window" chains."""
 
@@ -125,7 +147,7 @@ class _Collector:
     def present(
         self, company: int, slots: Iterable[tuple[int, ...]], measure: str, day: dt.date, key: str
     ) -> None:
-        for slot in slots:
+        for slot in partial_slots(slots):
             self.presence[(company, *slot, measure, key)].add(day)
 
     def result(self) -> Facts:

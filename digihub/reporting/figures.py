@@ -471,6 +471,15 @@ def _slots(filters: ReportFilters, chamber: int | None, *, ledger: bool = False)
     q = (~Q(hub=0) & Q(**real)) if real else Q(hub=0, chamber=0, province=0)
     if ledger:
         return q & Q(partner=0, theme=0, reader=reader)
+    if real and filters.hub is None:
+        from .facts import DISTINCT_MEASURES
+
+        # Distinct companies: the chamber or province row counts a company once, the real rows
+        # once per hub it asked in (``facts.partial_slots``).
+        partial = Q(hub=0, chamber=real.get("chamber", 0), province=real.get("province", 0)) & Q(
+            measure__in=DISTINCT_MEASURES
+        )
+        q = (q & ~Q(measure__in=DISTINCT_MEASURES)) | partial
     return q & Q(theme=filters.theme or 0, reader=0)
 
 
