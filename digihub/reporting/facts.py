@@ -95,7 +95,7 @@ def partial_slots(slots: Iterable[tuple[int, ...]]) -> set[tuple[int, ...]]:
     Summing the real rows of a chamber or a province counts a company once per hub it asked in;
     a company is counted once in each of these rows, so a filter on chamber or province alone
     reads its own row (``ReportFilters`` with a hub read the real rows: a hub has one chamber)."""
-    out = set()
+    out: set[tuple[int, ...]] = set()
     for hub, chamber, province, partner, theme in slots:
         out.add((hub, chamber, province, partner, theme))
         if hub == 0:
