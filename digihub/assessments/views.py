@@ -148,7 +148,9 @@ def fill(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return render(request, "assessments/fill_closed.html", {"reason": str(exc)}, status=403)
     base = reverse("assessments:fill", args=[pk, token])
     response = _step(a, request, base, via_link=True, actor=None)
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
+    # The token must not leak to other sites. Not "no-referrer": under it browsers send
+    # "Origin: null" with the page's own form posts, which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 
