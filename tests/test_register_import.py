@@ -274,3 +274,43 @@ def test_the_page_uploads_previews_and_confirms(world: Any, client_for: Any) -> 
     # Another chamber's advisor may not import into this hub.
     other = client_for(world.advisor_b)
     assert other.get(url).status_code == 403
+
+
+def test_imported_money_is_booked_on_the_registers_days(world: Any) -> None:
+    """Final costs, releases and payments of an imported register are dated as in the file, not
+    on the day of the import (the ledger and the reports read those dates)."""
+    from digihub.funding.models import Receipt
+
+    run(world, "questions", questions_file(), MAPPING, dry=False)
+    csv_text = (
+        "reference;question_reference;enterprise_number;partner;advisor_email;started_on;quote_on;"
+        "signed_on;quote_total;completed_on;final_cost;stopped_on;stop_reason\n"
+        f"T-1;V-001;{NUMBER};VUB;adv@a.example;01/04/2023;15/04/2023;01/05/2023;10.000,00;"
+        "01/09/2023;9000;;\n"
+        f"T-2;V-001;{NUMBER};VUB;adv@a.example;01/04/2023;10/04/2023;01/05/2023;2.000,00;;;"
+        "01/06/2023;No budget\n"
+    ).encode()
+    outcome = run(world, "trajectories", csv_text, None, dry=False, name="t.csv")
+    assert outcome.counts["create"] == 2, [r.errors for r in outcome.rows]
+    done = Trajectory.objects.get(phase="completed")
+    stopped = Trajectory.objects.get(phase="stopped")
+    days = {
+        (t, kind): set(
+            LedgerEntry.objects.filter(
+                company=t.company, document_id=str(q.pk), kind=kind
+            ).values_list("booked_on", flat=True)
+        )
+        for t in (done, stopped)
+        for q in t.quotes.all()
+        for kind in ("commit", "spend", "release")
+    }
+    assert days[(done, "commit")] == {dt.date(2023, 5, 1)}
+    assert days[(done, "spend")] == {dt.date(2023, 9, 1)}
+    assert days[(done, "release")] == {dt.date(2023, 9, 1)}
+    assert days[(stopped, "release")] == {dt.date(2023, 6, 1)}
+    request = PaymentRequest.objects.get(document_id=str(done.quotes.get().pk))
+    payments = f"trajectory_reference,amount,paid_on\nT-1,{request.amount},10/05/2023\n"
+    run(world, "payments", payments.encode(), None, dry=False, name="p.csv")
+    assert list(Receipt.objects.filter(request=request).values_list("received_on", flat=True)) == [
+        dt.date(2023, 5, 10)
+    ]

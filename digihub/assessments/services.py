@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from digihub.audit.services import record_event
 from digihub.core.access import require
 from digihub.core.money import MAX_AMOUNT, cents
-from digihub.core.notifications import Email, dispatch
+from digihub.core.notifications import Email, dispatch, message
 from digihub.core.workflow import Audience, NotNow, advance, declare_event, fire
 from digihub.trajectories.models import Phase, Session, Trajectory
 
@@ -35,6 +35,7 @@ from .models import (
     Answer,
     AnswerOption,
     Assessment,
+    Band,
     Dimension,
     DimensionScore,
     FilledBy,
@@ -214,7 +215,7 @@ def schedule_follow_up(*, trajectory: Trajectory, due_on: dt.date) -> Assessment
         action="assessment.created",
         target=a,
         company=company,
-        summary=str(gettext_lazy("Maturity assessment T1 scheduled for %(day)s") % {"day": due_on}),
+        summary=message(gettext_lazy("Maturity assessment T1 scheduled for %(day)s"), day=due_on),
     )
     return a
 
@@ -476,9 +477,10 @@ def submit(*, assessment: Assessment, actor: Any = None, via_link: bool = False)
         actor=None if via_link else actor,
         system=via_link,
         work=work,
-        summary=lambda a, _r: (
-            gettext_lazy("Maturity assessment submitted: %(score)s (%(band)s)")
-            % {"score": a.overall, "band": a.get_band_display()}
+        summary=lambda a, _r: message(
+            gettext_lazy("Maturity assessment submitted: %(score)s (%(band)s)"),
+            score=str(a.overall),  # a score, not an amount of money
+            band=Band(a.band).label if a.band in Band.values else a.band,
         ),
         data={"via": "link"} if via_link else None,
         emails=lambda a, _r: [
@@ -526,11 +528,11 @@ def record_investment(*, actor: Any, trajectory: Trajectory, amount: Decimal | N
             action="trajectory.investment",
             target=locked,
             company=locked.company,
-            summary=gettext_lazy("Investment facilitated: %(old)s → %(new)s")
-            % {
-                "old": old if old is not None else "–",
-                "new": amount if amount is not None else "–",
-            },
+            summary=message(
+                gettext_lazy("Investment facilitated: %(old)s → %(new)s"),
+                old=old if old is not None else "–",
+                new=amount if amount is not None else "–",
+            ),
         )
     return locked
 
@@ -550,8 +552,9 @@ def record_attendance(*, actor: Any, session: Session, attendees: int) -> Sessio
         "record_outcome",
         actor=actor,
         work=work,
-        summary=gettext_lazy("%(n)s attendees at %(title)s")
-        % {"n": int(attendees), "title": session.title},
+        summary=message(
+            gettext_lazy("%(n)s attendees at %(title)s"), n=int(attendees), title=session.title
+        ),
     )
     return session
 

@@ -20,15 +20,6 @@ def record_event(
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change it describes."""
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
-    data = dict(data or {})
-    # The text is kept as written and, where known, as message id and parameters, so that each
-    # reader sees it in their own language (``digihub.core.notifications.shown_summary``).
-    from digihub.core.notifications import Message, msgid_of
-
-    msgid = msgid_of(summary)
-    if msgid and "summary_msg" not in data:
-        params = summary.params if isinstance(summary, Message) else {}
-        data["summary_msg"] = {"id": msgid, "params": params}
     return AuditEvent.objects.create(
         actor=real_actor,
         actor_label=str(actor) if real_actor else "system",
@@ -38,8 +29,22 @@ def record_event(
         company=company,
         summary=str(summary)[:300],
         reason=reason,
-        data=data,
+        data=summary_data(summary, data),
     )
+
+
+def summary_data(summary: Any, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An event's data with its text kept as message id and parameters, where known, so that
+    each reader sees it in their own language (``digihub.core.notifications.shown_summary``);
+    for events written without ``record_event`` (in bulk)."""
+    from digihub.core.notifications import Message, msgid_of
+
+    data = dict(data or {})
+    msgid = msgid_of(summary)
+    if msgid and "summary_msg" not in data:
+        params = summary.params if isinstance(summary, Message) else {}
+        data["summary_msg"] = {"id": msgid, "params": params}
+    return data
 
 
 def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:

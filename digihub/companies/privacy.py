@@ -16,6 +16,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digihub.accounts.models import User
 from digihub.audit.models import AuditEvent
@@ -138,11 +139,23 @@ def erase_contact(*, actor: Any, contact: Contact, reason: str) -> Contact:
         action="contact.erased",
         target=locked,
         company=locked.company,
-        summary=_("Personal data of a contact erased"),
+        summary=gettext_lazy("Personal data of a contact erased"),
         reason=reason,
     )
     locked.refresh_from_db()
     return locked
+
+
+def _scrub_params(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return scrub(value, pattern)
+    if isinstance(value, dict):
+        # Message ids, dates and amounts are no one's name.
+        return {
+            key: item if key in ("id", "msg", "msgid") else _scrub_params(item, pattern)
+            for key, item in value.items()
+        }
+    return value
 
 
 def _erase_from_audit_and_accounts(contact: Contact) -> None:
@@ -150,11 +163,15 @@ def _erase_from_audit_and_accounts(contact: Contact) -> None:
     pattern = personal_pattern(contact)
     if pattern is None:
         return
-    scrub_rows(
-        AuditEvent.objects.filter(company=contact.company_id),
-        ("summary", "reason", "actor_label"),
-        pattern,
-    )
+    events = AuditEvent.objects.filter(company=contact.company_id)
+    scrub_rows(events, ("summary", "reason", "actor_label"), pattern)
+    # An event's text is shown again from its stored parameters (in the reader's language).
+    for event in events.filter(data__has_key="summary_msg"):
+        data = dict(event.data)
+        scrubbed = _scrub_params(data["summary_msg"], pattern)
+        if scrubbed != data["summary_msg"]:
+            data["summary_msg"] = scrubbed
+            AuditEvent.objects.filter(pk=event.pk).update(data=data)
     if contact.email:
         for user in User.objects.filter(company=contact.company_id, email__iexact=contact.email):
             AuditEvent.objects.filter(actor=user).update(actor_label=ERASED_NAME)

@@ -18,7 +18,7 @@ from digihub.accounts.models import User
 from digihub.accounts.roles import Role
 from digihub.audit.services import record_event
 from digihub.core.access import require
-from digihub.core.notifications import Email, dispatch
+from digihub.core.notifications import Email, dispatch, message
 from digihub.network.routing import route_postcode
 
 from .models import Company, Contact, CustomerKind, CustomerRule
@@ -183,7 +183,7 @@ def _create(*, actor: Any, data: dict[str, Any], themes: Any = None, reason: str
         action="company.created",
         target=company,
         company=company,
-        summary=_("Company %(name)s registered") % {"name": company.name},
+        summary=message(gettext_lazy("Company %(name)s registered"), name=company.name),
         reason=reason,
     )
     return company
@@ -243,8 +243,10 @@ def company_update(
         action="company.updated",
         target=locked,
         company=locked,
-        summary=_("Company record changed: %(fields)s")
-        % {"fields": ", ".join(sorted(changed)) or "—"},
+        summary=message(
+            gettext_lazy("Company record changed: %(fields)s"),
+            fields=", ".join(sorted(changed)) or "—",
+        ),
         reason=reason,
         data={
             field: {"from": str(before[field]), "to": str(getattr(locked, field))}
@@ -284,8 +286,11 @@ def confirm_representative(*, actor: Any, contact: Contact, reason: str = "") ->
         action="contact.confirmed",
         target=locked,
         company=locked.company,
-        summary=_("%(name)s confirmed as representative of %(company)s")
-        % {"name": locked, "company": locked.company},
+        summary=message(
+            gettext_lazy("%(name)s confirmed as representative of %(company)s"),
+            name=locked,
+            company=locked.company,
+        ),
         reason=reason,
         emails=[
             Email(
@@ -323,6 +328,6 @@ def contact_create(*, actor: Any, company: Company, data: dict[str, Any]) -> Con
         action="contact.created",
         target=contact,
         company=company,
-        summary=_("Contact %(name)s added") % {"name": str(contact)},
+        summary=message(gettext_lazy("Contact %(name)s added"), name=contact),
     )
     return contact

@@ -67,8 +67,19 @@ def stored_param(value: Any) -> Any:
 
     from django.utils.functional import Promise
 
+    from .i18n import BilingualName
+
+    if isinstance(value, Message):
+        return {"msg": value.msgid, "params": value.params} if value.msgid else str(value)
     if isinstance(value, Promise) and msgid_of(value):
         return {"msgid": msgid_of(value)}
+    if isinstance(value, BilingualName):  # reference data named in each language
+        return {
+            "names": {
+                code: str(getattr(value, f"name_{code}", "") or value.name_nl)
+                for code in _languages()
+            }
+        }
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, dt.date):
@@ -85,13 +96,20 @@ def shown_param(value: Any) -> Any:
     import datetime as dt
     from decimal import Decimal
 
-    from django.utils.translation import gettext
+    from django.utils.translation import get_language, gettext
 
     from . import formatting
 
     if isinstance(value, dict):
         if "msgid" in value:
             return gettext(value["msgid"])
+        if "msg" in value:  # a text within the text, itself with parameters
+            params = value.get("params") or {}
+            text = gettext(value["msg"])
+            return text % {k: shown_param(v) for k, v in params.items()} if params else text
+        if "names" in value:
+            names = value["names"]
+            return names.get((get_language() or "")[:2]) or next(iter(names.values()), "")
         if "datetime" in value:
             return formatting.datetime(dt.datetime.fromisoformat(value["datetime"]), "short")
         if "date" in value:
@@ -99,6 +117,12 @@ def shown_param(value: Any) -> Any:
         if "eur" in value:
             return formatting.eur(Decimal(value["eur"]))
     return value
+
+
+def _languages() -> list[str]:
+    from django.conf import settings
+
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def shown_summary(summary: str, data: dict[str, Any] | None) -> str:

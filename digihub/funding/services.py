@@ -30,6 +30,7 @@ from django.db import models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.be import ogm_vcs
 
 from digihub.audit.services import record_event
@@ -37,6 +38,7 @@ from digihub.core.access import require
 from digihub.core.formatting import date as format_date
 from digihub.core.formatting import eur
 from digihub.core.money import MAX_AMOUNT, ZERO, cents
+from digihub.core.notifications import Message, message
 
 from .models import (
     EntryKind,
@@ -339,6 +341,11 @@ def _check_fits(budget: HubBudget, split: Split, company: Any, day: dt.date) -> 
             )
 
 
+def budget_label(budget: HubBudget) -> Message:
+    """A budget named in an event: its project type's name in each reader's language."""
+    return message(gettext_lazy("%(hub)s · %(type)s"), hub=budget.hub, type=budget.project_type)
+
+
 def _book(
     budget: HubBudget,
     split: Split,
@@ -461,8 +468,11 @@ def book_commitment(
         action="funding.committed",
         target=locked,
         company=company,
-        summary=_("%(amount)s committed on %(budget)s")
-        % {"amount": eur(split.total), "budget": locked},
+        summary=message(
+            gettext_lazy("%(amount)s committed on %(budget)s"),
+            amount=split.total,
+            budget=budget_label(locked),
+        ),
         reason=reason,
         data={
             "subsidy": str(split.subsidy),
@@ -573,9 +583,15 @@ def _document_split(
 
 @transaction.atomic
 def release_commitment(
-    *, actor: Any, document: models.Model, amount: Decimal | None = None, reason: str
+    *,
+    actor: Any,
+    document: models.Model,
+    amount: Decimal | None = None,
+    reason: str,
+    on: dt.date | None = None,
 ) -> Decimal:
-    """Internal: a step of stopping or completing a trajectory (the caller checked who acts)."""
+    """Internal: a step of stopping or completing a trajectory (the caller checked who acts).
+    ``on``: the day it happened when that was before today (an imported register)."""
     budget, company, version = _budget_of(document)
     locked = _lock(budget)
     remaining = committed_for(document) - spent_for(document)
@@ -596,15 +612,18 @@ def release_commitment(
         company=company,
         document=document,
         reason=reason,
-        day=timezone.localdate(),
+        day=on or timezone.localdate(),
     )
     record_event(
         actor=actor,
         action="funding.released",
         target=locked,
         company=company,
-        summary=_("%(amount)s released from %(budget)s")
-        % {"amount": eur(to_release), "budget": locked},
+        summary=message(
+            gettext_lazy("%(amount)s released from %(budget)s"),
+            amount=to_release,
+            budget=budget_label(locked),
+        ),
         reason=reason,
         data={"document": str(document), "rate_version": version},
     )
@@ -613,9 +632,10 @@ def release_commitment(
 
 @transaction.atomic
 def declare_expenditure(
-    *, actor: Any, document: models.Model, amount: Decimal, reason: str
+    *, actor: Any, document: models.Model, amount: Decimal, reason: str, on: dt.date | None = None
 ) -> None:
-    """Internal: the final costs of a completed trajectory (the caller checked who acts)."""
+    """Internal: the final costs of a completed trajectory (the caller checked who acts).
+    ``on``: the day it happened when that was before today (an imported register)."""
     budget, company, version = _budget_of(document)
     locked = _lock(budget)
     amount = money(amount)
@@ -638,14 +658,18 @@ def declare_expenditure(
         company=company,
         document=document,
         reason=reason,
-        day=timezone.localdate(),
+        day=on or timezone.localdate(),
     )
     record_event(
         actor=actor,
         action="funding.spent",
         target=locked,
         company=company,
-        summary=_("%(amount)s declared on %(budget)s") % {"amount": eur(amount), "budget": locked},
+        summary=message(
+            gettext_lazy("%(amount)s declared on %(budget)s"),
+            amount=amount,
+            budget=budget_label(locked),
+        ),
         reason=reason,
         data={"document": str(document), "rate_version": version},
     )
@@ -699,8 +723,11 @@ def declare_operational_cost(
         actor=actor,
         action="funding.spent",
         target=locked,
-        summary=_("%(amount)s declared on %(budget)s")
-        % {"amount": eur(commitment.split.total), "budget": locked},
+        summary=message(
+            gettext_lazy("%(amount)s declared on %(budget)s"),
+            amount=commitment.split.total,
+            budget=budget_label(locked),
+        ),
         reason=reason,
         data={"operational": True, "rate_version": commitment.split.rate_version},
     )
@@ -761,8 +788,12 @@ def set_budget(*, actor: Any, budget: HubBudget, amount: Decimal, reason: str) -
         actor=actor,
         action="funding.budget_set",
         target=locked,
-        summary=_("Budget %(budget)s: %(old)s → %(new)s")
-        % {"budget": locked, "old": eur(old), "new": eur(amount)},
+        summary=message(
+            gettext_lazy("Budget %(budget)s: %(old)s → %(new)s"),
+            budget=budget_label(locked),
+            old=old,
+            new=amount,
+        ),
         reason=reason,
         data={"old": str(old), "new": str(amount)},
     )
@@ -846,7 +877,9 @@ def set_rates(
         actor=actor,
         action="funding.rates_set",
         target=locked,
-        summary=_("Rates of %(type)s: version %(version)s") % {"type": locked, "version": version},
+        summary=message(
+            gettext_lazy("Rates of %(type)s: version %(version)s"), type=locked, version=version
+        ),
         reason=reason,
         data={
             "version": version,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from digihub.accounts.roles import Role
 from digihub.companies.validators import validate_enterprise_number
 from digihub.core.access import can
-from digihub.core.notifications import dispatch
+from digihub.core.notifications import dispatch, message
 from digihub.core.workflow import Audience, declare_event
 
 from . import text
@@ -194,11 +194,18 @@ def declare_relation(
             action="matching.relation_declared",
             target=relation,
             company=company,
-            summary=gettext_lazy("Relation declared: %(partner)s – %(kind)s")
-            % {"partner": relation.partner, "kind": relation.get_kind_display()},
+            summary=message(
+                gettext_lazy("Relation declared: %(partner)s – %(kind)s"),
+                partner=relation.partner,
+                kind=_kind_label(relation.kind),
+            ),
             data={"kind": kind, "side": relation.declared_side},
         )
     return relation
+
+
+def _kind_label(kind: str) -> Any:
+    return RelationKind(kind).label if kind in RelationKind.values else kind
 
 
 def withdraw_relation(*, actor: Any, relation: Relation, reason: str) -> Relation:
@@ -217,8 +224,11 @@ def withdraw_relation(*, actor: Any, relation: Relation, reason: str) -> Relatio
             action="matching.relation_withdrawn",
             target=locked,
             company=Company.objects.filter(enterprise_number=locked.enterprise_number).first(),
-            summary=gettext_lazy("Relation withdrawn: %(partner)s – %(kind)s")
-            % {"partner": locked.partner, "kind": locked.get_kind_display()},
+            summary=message(
+                gettext_lazy("Relation withdrawn: %(partner)s – %(kind)s"),
+                partner=locked.partner,
+                kind=_kind_label(locked.kind),
+            ),
             reason=reason,
         )
     return locked

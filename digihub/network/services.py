@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digihub.audit.services import record_event
 from digihub.core.access import require
+from digihub.core.notifications import message
 
 from .models import KnowledgePartner
 
@@ -41,7 +42,7 @@ def partner_update(
         actor=actor,
         action="partner.updated",
         target=locked,
-        summary=_("Knowledge partner %(name)s updated") % {"name": locked.short_name},
+        summary=message(gettext_lazy("Knowledge partner %(name)s updated"), name=locked.short_name),
         data={
             field: {"from": str(before[field]), "to": str(getattr(locked, field))}
             for field in PARTNER_FIELDS

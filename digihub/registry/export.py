@@ -26,8 +26,10 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from digihub.audit.services import record_event
+from digihub.core.notifications import message
 from digihub.core.outbound import spreadsheet_cell
 
 # Fields of a person's account that travel: no password, no permissions, no login times.
@@ -233,7 +235,7 @@ def export_hub(hub: Any, *, actor: Any = None) -> bytes:
             actor=actor,
             action="registry.exported",
             target=hub,
-            summary=f"Export of {hub}",
+            summary=message(gettext_lazy("Export of %(hub)s"), hub=hub),
         )
     return buffer.getvalue()
 

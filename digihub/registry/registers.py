@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from digihub.audit.services import record_event
 from digihub.core.dates import validate_plausible_date
+from digihub.core.notifications import message
 
 from .models import ImportedRecord, RegisterMapping
 
@@ -325,15 +326,15 @@ def run_import(
                 actor=actor,
                 action="registry.register_imported",
                 target=hub,
-                summary=_(
-                    "Register imported (%(kind)s): %(created)s created, %(changed)s changed, %(refused)s refused"
-                )
-                % {
-                    "kind": KINDS[kind][0],
-                    "created": outcome.count("create"),
-                    "changed": outcome.count("change"),
-                    "refused": outcome.count("error"),
-                },
+                summary=message(
+                    gettext_lazy(
+                        "Register imported (%(kind)s): %(created)s created, %(changed)s changed, %(refused)s refused"
+                    ),
+                    kind=KINDS[kind][0],
+                    created=outcome.count("create"),
+                    changed=outcome.count("change"),
+                    refused=outcome.count("error"),
+                ),
             )
     return outcome
 
@@ -480,8 +481,10 @@ def _apply_question(actor: Any, hub: Any, v: dict[str, Any], known: Any) -> tupl
         action="question.imported",
         target=question,
         company=company,
-        summary=_("Question %(ref)s imported from the hub's register")
-        % {"ref": question.reference},
+        summary=message(
+            gettext_lazy("Question %(ref)s imported from the hub's register"),
+            ref=question.reference,
+        ),
     )
     return question, _("Question %(ref)s for %(company)s") % {
         "ref": question.reference,
@@ -640,14 +643,23 @@ def _apply_trajectory(actor: Any, hub: Any, v: dict[str, Any], known: Any) -> tu
         elif phase == Phase.COMPLETED:
             assert quote is not None
             cost = v.get("final_cost") or quote.total
+            # Booked on the register's day, so the ledger and reports date them as they happened.
             declare_expenditure(
-                actor=actor, document=quote, amount=cost, reason=_("final costs (imported)")
+                actor=actor,
+                document=quote,
+                amount=cost,
+                reason=_("final costs (imported)"),
+                on=day,
             )
-            release_commitment(actor=actor, document=quote, reason=_("unused at completion"))
+            release_commitment(
+                actor=actor, document=quote, reason=_("unused at completion"), on=day
+            )
             t.completed_at = at
         elif phase == Phase.STOPPED:
             if quote is not None:
-                release_commitment(actor=actor, document=quote, reason=_("trajectory stopped"))
+                release_commitment(
+                    actor=actor, document=quote, reason=_("trajectory stopped"), on=day
+                )
             t.stopped_at, t.stop_reason = at, v["stop_reason"]
     t.save()
     record_event(
@@ -655,7 +667,9 @@ def _apply_trajectory(actor: Any, hub: Any, v: dict[str, Any], known: Any) -> tu
         action="trajectory.imported",
         target=t,
         company=company,
-        summary=_("Trajectory %(ref)s imported from the hub's register") % {"ref": t.reference},
+        summary=message(
+            gettext_lazy("Trajectory %(ref)s imported from the hub's register"), ref=t.reference
+        ),
     )
     return t, _("Trajectory %(ref)s with %(partner)s, now %(phase)s") % {
         "ref": t.reference,
@@ -668,7 +682,7 @@ def _apply_payment(actor: Any, hub: Any, v: dict[str, Any], known: Any) -> tuple
     from django.contrib.contenttypes.models import ContentType
 
     from digihub.funding.models import PaymentRequest, PaymentStatus
-    from digihub.funding.services import mark_paid
+    from digihub.funding.payments import record_receipt
     from digihub.trajectories.models import Quote, QuoteStatus, Trajectory
 
     if known is not None:
@@ -704,8 +718,13 @@ def _apply_payment(actor: Any, hub: Any, v: dict[str, Any], known: Any) -> tuple
         )
     if quote and quote.signed_at and v["paid_on"] < quote.signed_at.date():
         raise ValidationError(_("The payment lies before the quote's signature."))
-    request = mark_paid(actor=actor, request=request)
-    PaymentRequest.objects.filter(pk=request.pk).update(paid_at=_noon(v["paid_on"]))
+    # Received on the register's day: the receipt is what the reports count as received.
+    request = record_receipt(
+        actor=actor,
+        request=request,
+        amount=request.remainder or request.amount,
+        received_on=v["paid_on"],
+    )
     return request, _("Payment of %(amount)s for %(ref)s") % {
         "amount": v["amount"],
         "ref": t.reference,
