@@ -32,14 +32,17 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.be import ogm_vcs
 
 from digihub.audit.models import AuditEvent
 from digihub.audit.services import summary_data
+from digihub.core.access import visible
 from digihub.core.formatting import date as format_date
 from digihub.core.money import ZERO
 from digihub.core.notifications import Email, message
@@ -59,7 +62,7 @@ from .models import (
     StatementEntry,
 )
 from .services import money, release_commitment
-from .statements import MAX_STATEMENT_BYTES, Credit, StatementRefused, parse_camt053
+from .statements import MAX_STATEMENT_BYTES, Credit, StatementRefused, parse_camt053, too_large
 
 CHUNK = 2000
 
@@ -412,12 +415,20 @@ def _resolve(
     pending.append(entry)
 
 
+def import_upload(*, actor: Any, upload: UploadedFile) -> ImportResult:
+    """A statement uploaded on the page or through the API; one larger than a statement may be
+    is refused before it is read."""
+    if upload.size is not None and upload.size > MAX_STATEMENT_BYTES:
+        raise too_large()
+    return import_statement(actor=actor, data=upload.read(), file_name=upload.name or "")
+
+
 def import_statement(*, actor: Any, data: bytes, file_name: str = "") -> ImportResult:
     """Import a camt.053 file: match its credits, in one transaction; the same file twice, or a
     credit already imported from another file, changes nothing. Refuses (``StatementRefused``)
     a file that cannot be trusted, saying why."""
     if len(data) > MAX_STATEMENT_BYTES:
-        parse_camt053(data)  # raises the size refusal
+        raise too_large()
     digest = hashlib.sha256(data).hexdigest()
     known = BankStatement.objects.filter(sha256=digest).first()
     if known is not None:
@@ -684,6 +695,19 @@ def _audit_matches(
             )
         )
     _insert(AuditEvent, events)
+
+
+def request_named_by(user: Any, communication: str) -> PaymentRequest:
+    """The payment request a structured communication names, among those ``user`` may see."""
+    digits = "".join(ch for ch in communication if ch.isdigit())
+    if len(digits) != 12 or not ogm_vcs.is_valid(digits):
+        raise ValidationError({"communication": _("This is not a valid structured communication.")})
+    found = visible(user, PaymentRequest).filter(structured_communication=digits).first()
+    if found is None:
+        raise ValidationError(
+            {"communication": _("No payment request you can see has this communication.")}
+        )
+    return found
 
 
 def resolve_entry(
