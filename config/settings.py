@@ -48,7 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("DIGIHUB_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "digihub.core.admin_site.AdminConfig",  # django.contrib.admin whose forms check their text
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -179,7 +179,18 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/5m/key"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
-ACCOUNT_FORMS = {"request_login_code": "digihub.accounts.code_login.ContactLoginCodeForm"}
+# Every allauth form a person types a name or an address in checks its text (accounts/forms.py).
+ACCOUNT_FORMS = {
+    name: f"digihub.accounts.forms.{form}"
+    for name, form in (
+        ("signup", "SignupForm"),
+        ("login", "LoginForm"),
+        ("add_email", "AddEmailForm"),
+        ("change_email", "ChangeEmailForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("request_login_code", "RequestLoginCodeForm"),
+    )
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digihub"
 LOGIN_URL = "account_login"

@@ -22,7 +22,8 @@ def check_text_fields(form: forms.BaseForm) -> None:
     area (multi-line) keeps tabs and line breaks. The error shows at the field, with what the
     user typed still in it."""
     for field in form.fields.values():
-        if isinstance(field, forms.CharField):
+        # A password is never shown and is compared as typed: whatever someone chose still works.
+        if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
             multiline = isinstance(field.widget, forms.Textarea)
             field.validators.append(multi_line_text if multiline else single_line_text)
 
