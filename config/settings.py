@@ -280,6 +280,10 @@ STORAGES = {
 # Uploaded files are private: no MEDIA_URL is served; a permission-checked view streams them.
 MAX_UPLOAD_BYTES = int(os.environ.get("DIGIHUB_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# A full KBO/BCE open data extract (a ZIP of some hundreds of MB), uploaded by a coordinator.
+DIGIHUB_KBO_MAX_UPLOAD_BYTES = int(
+    os.environ.get("DIGIHUB_KBO_MAX_UPLOAD_BYTES", str(1024 * 1024 * 1024))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(

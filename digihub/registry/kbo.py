@@ -28,6 +28,9 @@ from typing import IO, Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from digihub.core.notifications import message
 
 from .models import Activity, Address, Code, Denomination, Enterprise, Establishment, ImportRun
 
@@ -173,7 +176,12 @@ class Source:
                 Path(n).name.lower(): n for n in self._zip.namelist() if not n.endswith("/")
             }
         else:
-            raise KboError(f"{self.path} is neither a ZIP file nor a directory.")
+            raise KboError(
+                message(
+                    gettext_lazy("%(path)s is neither a ZIP file nor a directory."),
+                    path=self.path.name,
+                )
+            )
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -207,12 +215,14 @@ class Meta:
 
 def read_meta(source: Source) -> Meta:
     if not source.has("meta.csv"):
-        raise KboError("meta.csv is missing: this is not a KBO open data extract.")
+        raise KboError(
+            message(gettext_lazy("meta.csv is missing: this is not a KBO open data extract."))
+        )
     values = {row["Variable"]: row["Value"] for row in source.text("meta.csv")}
     try:
         extract = int(values["ExtractNumber"])
     except (KeyError, ValueError) as exc:
-        raise KboError("meta.csv has no ExtractNumber.") from exc
+        raise KboError(message(gettext_lazy("meta.csv has no ExtractNumber."))) from exc
     kind = values.get("ExtractType", "").strip().lower()
     if kind not in ("full", "update"):
         kind = "update" if source.has("enterprise_insert.csv") else "full"
@@ -232,11 +242,35 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _missing(name: str) -> KboError:
+    return KboError(message(gettext_lazy("%(name)s is missing from the extract."), name=name))
+
+
+def check_extract(path: str | Path) -> Meta:
+    """What an extract is (number, full or update), without importing it: refuses a file that is
+    not a KBO open data extract, or a full one that misses a file."""
+    source = Source(path)
+    try:
+        meta = read_meta(source)
+        if meta.extract_type == "full":
+            for spec in SPECS:
+                if spec.name != "code" and not source.has(f"{spec.name}.csv"):
+                    raise _missing(f"{spec.name}.csv")
+        return meta
+    finally:
+        source.close()
+
+
 def import_extract(
-    path: str | Path, *, log: Callable[[str], None] = lambda line: None, refresh: bool = True
+    path: str | Path,
+    *,
+    log: Callable[[str], None] = lambda line: None,
+    refresh: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> Report:
     """Import one extract (full or update). Files already imported for this extract number are
-    skipped; afterwards the platform's companies are refreshed from the lookup table."""
+    skipped; afterwards the platform's companies are refreshed from the lookup table.
+    ``progress`` hears the name of each file before it is imported, then "refresh"."""
     started = time.monotonic()
     source = Source(path)
     try:
@@ -257,8 +291,9 @@ def import_extract(
             for name, mode in parts:
                 if not source.has(name):
                     if meta.extract_type == "full":
-                        raise KboError(f"{name} is missing from the extract.")
+                        raise _missing(name)
                     continue
+                progress(name)
                 _run_file(source, spec, name, mode, meta, report, log)
         for name in SKIPPED:
             for candidate in (f"{name}.csv", f"{name}_delete.csv", f"{name}_insert.csv"):
@@ -270,6 +305,7 @@ def import_extract(
         if refresh:
             from .lookup import refresh_companies
 
+            progress("refresh")
             numbers = None if meta.extract_type == "full" else report.touched
             report.refreshed = refresh_companies(numbers=numbers, extract=meta, log=log)
     finally:
@@ -403,7 +439,11 @@ def _copy_postgres(
         header_line = raw.readline().decode("utf-8-sig").strip()
         header = next(csv.reader([header_line]))
         if not all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,62}", h) for h in header):
-            raise KboError(f"{name}: the first line does not name the columns.")
+            raise KboError(
+                message(
+                    gettext_lazy("%(name)s: the first line does not name the columns."), name=name
+                )
+            )
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {staging}")
             columns = ", ".join(f'"{h.lower()}" text' for h in header)

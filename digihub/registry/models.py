@@ -177,3 +177,45 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to start")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class KboUpload(models.Model):
+    """A KBO/BCE open data extract uploaded on the web page and imported in the background; the
+    files it imports are ``ImportRun`` rows of its extract number."""
+
+    file = models.CharField(max_length=200)  # its name in private storage while it waits
+    original_name = models.CharField(_("file"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    extract_number = models.PositiveIntegerField(_("extract number"))
+    extract_type = models.CharField(_("extract type"), max_length=10)  # full / update
+    snapshot_date = models.DateField(_("snapshot date"), null=True, blank=True)
+    step = models.CharField(max_length=60, blank=True)  # the file being imported, or "refresh"
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveBigIntegerField(_("rows"), default=0)
+    refreshed = models.PositiveIntegerField(default=0)  # platform companies refreshed
+    # Why it failed, as written and as message id and parameters (shown in the reader's language).
+    error = models.TextField(blank=True)
+    error_data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("KBO upload")
+        verbose_name_plural = _("KBO uploads")
+
+    def __str__(self) -> str:
+        return f"{self.extract_number} {self.original_name}"

@@ -59,3 +59,13 @@ def can_exchange(user: Any, hub: Any) -> Decision:
     return deny(
         _("Only the hub's advisors and the programme coordinators import or export its data.")
     )
+
+
+def can_import_kbo(user: Any) -> Decision:
+    """The KBO/BCE open data serves every hub: the programme coordinators and administrators
+    import it (the ``import_kbo`` command is theirs too)."""
+    if getattr(user, "is_authenticated", False) and (
+        user.is_superuser or user.role in (Role.COORDINATOR, Role.ADMIN)
+    ):
+        return ALLOW
+    return deny(_("Only programme coordinators and administrators import the KBO open data."))

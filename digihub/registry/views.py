@@ -61,7 +61,7 @@ import uuid  # noqa: E402
 from pathlib import PurePosixPath  # noqa: E402
 
 from django import forms  # noqa: E402
-from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
@@ -75,7 +75,7 @@ from digihub.network.models import Hub  # noqa: E402
 from . import export as hub_export  # noqa: E402
 from . import registers  # noqa: E402
 from .models import ImportRun  # noqa: E402
-from .policies import can_exchange, hubs_for_exchange  # noqa: E402
+from .policies import can_exchange, can_import_kbo, hubs_for_exchange  # noqa: E402
 
 MAX_REGISTER_BYTES = 10 * 1024 * 1024
 
@@ -120,6 +120,7 @@ def exchange(request: HttpRequest) -> HttpResponse:
             "hubs": hubs,
             "form": UploadForm(),
             "runs": ImportRun.objects.order_by("-extract_number", "id")[:12],
+            "may_import_kbo": bool(can_import_kbo(request.user)),
         },
     )
 
@@ -209,3 +210,69 @@ def register_import(request: HttpRequest, hub_pk: int) -> HttpResponse:
     if confirm:
         default_storage.delete(f"register-uploads/{request.user.pk}/{token}")
     return render(request, "registry/register_import.html", context)
+
+
+# The KBO/BCE open data, uploaded by a coordinator and imported in the background -------------
+from django.contrib import messages  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+
+from digihub.core.forms import add_errors  # noqa: E402
+
+from . import kbo_upload  # noqa: E402
+from .models import KboUpload  # noqa: E402
+
+
+class KboUploadForm(SafeTextForm):
+    file = forms.FileField(
+        label=gettext_lazy("KBO open data extract (ZIP)"),
+        help_text=gettext_lazy(
+            "The ZIP as the Crossroads Bank for Enterprises publishes it: a full extract or a "
+            "monthly update, oldest first."
+        ),
+    )
+
+
+@login_required
+def kbo_import(request: HttpRequest) -> HttpResponse:
+    """Upload an extract; the page shows the imports and, while one runs, follows it (htmx)."""
+    decision = can_import_kbo(request.user)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    form = KboUploadForm()
+    status = 200
+    if request.method == "POST":
+        form = KboUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                upload = kbo_upload.start_import(
+                    actor=request.user, upload=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Extract %(number)s is uploaded; it is imported in the background.")
+                    % {"number": upload.extract_number},
+                )
+                return redirect("registry:kbo_import")
+        status = 400
+    recent = list(KboUpload.objects.select_related("uploaded_by")[:10])
+    uploads = [
+        {
+            "upload": u,
+            "error": kbo_upload.error_text(u) if u.error else "",
+            "files": kbo_upload.files_of(u) if u.status != "done" else [],
+            "rows": kbo_upload.rows_so_far(u) if u.status != "done" else u.rows,
+        }
+        for u in recent
+    ]
+    context = {
+        "form": form,
+        "uploads": uploads,
+        "active": any(u.status in kbo_upload.ACTIVE for u in recent),
+        "max_mb": kbo_upload.max_bytes() // (1024 * 1024),
+    }
+    if getattr(request, "htmx", False) and request.method == "GET":
+        return render(request, "registry/_kbo_uploads.html", context)
+    return render(request, "registry/kbo_import.html", context, status=status)
