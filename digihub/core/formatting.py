@@ -102,9 +102,14 @@ def date(value: dt.date | None, fmt: str = DATE_FORMAT) -> str:
         return "–"
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_date(
-        value, format="long" if fmt == "long" else DATE_FORMAT, locale=babel_locale()
-    )
+    return _format_date(value, "long" if fmt == "long" else DATE_FORMAT, babel_locale())
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: dt.date, fmt: str, locale: str) -> str:
+    # Lists show a date per row and babel builds each one from its pattern (50 µs); a worker
+    # meets the same few thousand days again and again.
+    return str(format_date(value, format=fmt, locale=locale))
 
 
 def datetime(value: dt.datetime | None, fmt: str = DATE_FORMAT) -> str:
