@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -191,9 +191,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     if table.export_format:
         return table.export(_("questions"))
     page = paginate(request, table.rows)
-    counts = {
-        name: qs.filter(condition).count() for name, condition in filters.items() if name != "all"
-    }
+    # One pass over the reader's questions for every tab's count, instead of a query per tab.
+    counts = qs.order_by().aggregate(
+        **{
+            name: Count("pk", filter=condition)
+            for name, condition in filters.items()
+            if name != "all"
+        }
+    )
     template = "intake/_queue_rows.html" if getattr(request, "htmx", False) else "intake/queue.html"
     return render(
         request,
