@@ -135,12 +135,19 @@ def _language() -> str:
     return (translation.get_language() or settings.LANGUAGE_CODE or "nl")[:2]
 
 
+_TRIGRAM: dict[str, bool] = {}
+
+
 def has_trigram() -> bool:
     if connection.vendor != "postgresql":
         return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        return cursor.fetchone() is not None
+    # Asked once per database and process: a look-up is a handful of queries, this was one.
+    name = str(connection.settings_dict["NAME"])
+    if not _TRIGRAM.get(name):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            _TRIGRAM[name] = cursor.fetchone() is not None
+    return _TRIGRAM[name]
 
 
 def search(q: str, *, limit: int = LIMIT, language: str | None = None) -> list[Hit]:
@@ -153,11 +160,9 @@ def search(q: str, *, limit: int = LIMIT, language: str | None = None) -> list[H
         numbers = _names_like(q.lower(), limit)
     else:
         numbers = []
-    statuses = dict(Enterprise.objects.filter(number__in=numbers).values_list("number", "status"))
-    ranked = sorted((n for n in numbers if n in statuses), key=lambda n: statuses[n] != ACTIVE)[
-        :limit
-    ]
-    return describe(ranked, language=language)
+    # Active before stopped, read from the description instead of a query of its own.
+    hits = describe(numbers, language=language)
+    return sorted(hits, key=lambda hit: hit.status != ACTIVE)[:limit]
 
 
 def by_number(value: str, *, language: str | None = None) -> Hit | None:
