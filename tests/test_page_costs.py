@@ -150,3 +150,71 @@ def test_report_facts_count_a_company_once_under_partial_filters(world: Any) -> 
         _same(today, filters=filters)
     by_province = compute_figures(on=today, filters=ReportFilters(province=company.province_id))
     assert by_province.reach["companies"] == 1
+
+
+BUSY_PAGES = [
+    ("advisor_a", "/questions/?tab=all"),
+    ("advisor_a", "/trajectories/?phase=execution"),
+    ("advisor_a", "detail"),
+    ("partner_p", "/trajectories/partner/"),
+    ("coordinator", "/funding/"),
+    ("coordinator", "/reports/"),
+    ("advisor_a", "/todo/"),
+]
+# Queries per page at most (and the same with more rows): a page that starts to run a query per
+# row shows up here, long before it shows up at the network's scale.
+MOST_QUERIES = {
+    "/questions/?tab=all": 9,
+    "/trajectories/?phase=execution": 11,
+    "detail": 23,
+    "/trajectories/partner/": 10,
+    "/funding/": 15,
+    "/reports/": 55,
+    "/todo/": 14,
+}
+
+
+def _page_queries(people: Any, client_for: Any, detail: int) -> dict[str, int]:
+    counts = {}
+    for who, path in BUSY_PAGES:
+        url = f"/trajectories/{detail}/" if path == "detail" else path
+        client = client_for(getattr(people, who))
+        client.get(url)  # sessions, caches and lazy settings settle on the first request
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[path] = len(captured)
+    return counts
+
+
+@pytest.mark.django_db
+def test_busy_pages_run_a_fixed_number_of_queries(scene: Any, client_for: Any) -> None:  # noqa: F811
+    few = _page_queries(scene, client_for, scene.tx.pk)
+    for company in (scene.town, scene.company_x):
+        run(company, scene.advisor_a, scene.partner_p, "test_before_invest", False)
+    many = _page_queries(scene, client_for, scene.tx.pk)
+    assert many == few
+    assert all(many[path] <= most for path, most in MOST_QUERIES.items()), many
+
+
+@pytest.mark.django_db
+def test_budgets_near_their_limit_are_summed_once_per_cache_period(
+    people: Any, settings: Any
+) -> None:
+    """The coordinator's menu counts budgets near their limit on every page: the ledger is summed
+    once per report cache period and scope, not per page."""
+    from django.core.cache import cache
+
+    from digihub.funding import demo as funding_demo
+    from digihub.inbox.selectors import budgets_near_limit, count_for
+
+    funding_demo.build()
+    settings.DIGIHUB_REPORT_CACHE_SECONDS = 60
+    cache.clear()
+    first = budgets_near_limit(people.coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        again = budgets_near_limit(people.coordinator)
+        count_for(people.coordinator)
+    assert again == first
+    assert not any("funding_ledgerentry" in q["sql"] for q in captured.captured_queries)
+    cache.clear()

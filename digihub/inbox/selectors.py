@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, overload
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -333,7 +334,24 @@ def _committed(budgets: list[Any]) -> dict[tuple[int, int, int], Decimal]:
 
 
 def budgets_near_limit(user: Any) -> list[tuple[Any, Decimal]]:
-    """Current hub budgets committed for ``BUDGET_WARNING`` or more, with what is left."""
+    """Current hub budgets committed for ``BUDGET_WARNING`` or more, with what is left.
+
+    The commitments are summed over the whole ledger (2.5 million entries at the network's
+    scale, a second of database time) and the count sits in the menu of every page: readers of
+    one scope share the answer for the report's cache period."""
+    seconds = settings.DIGIHUB_REPORT_CACHE_SECONDS
+    if not seconds:
+        return _budgets_near_limit(user)
+    scope = (user.role, user.chamber_id, user.partner_id, user.company_id, user.is_superuser)
+    key = "inbox:budgets:" + "|".join(str(v) for v in (*scope, timezone.localdate()))
+    found = cache.get(key)
+    if not isinstance(found, list):
+        found = _budgets_near_limit(user)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _budgets_near_limit(user: Any) -> list[tuple[Any, Decimal]]:
     budgets = list(_current_budgets(user))
     committed = _committed(budgets)
     near = []
