@@ -436,19 +436,26 @@ def _theme_map(through: Any, owner: str) -> tuple[dict[int, set[int]], dict[int,
     return themes, words
 
 
-def partner_documents(side: str = "knowledge") -> dict[int, tuple[str, str]]:
-    """Each active partner's words for the text fit: (display name, document)."""
+def partner_documents(
+    side: str = "knowledge", theme_words: dict[int, list[str]] | None = None
+) -> dict[int, tuple[str, str]]:
+    """Each active partner's words for the text fit: (display name, document). ``theme_words``:
+    the partners' theme names when the caller has read them already (``_theme_map``)."""
     from digihub.network.models import CommercialPartner, KnowledgePartner
 
     if side == "knowledge":
-        _themes, theme_words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
+        if theme_words is None:
+            _themes, theme_words = _theme_map(
+                KnowledgePartner.themes.through, "knowledgepartner_id"
+            )
         return {
             pk: (short, text.joined([short, name, expertise, *theme_words.get(pk, [])]))
             for pk, short, name, expertise in KnowledgePartner.objects.filter(
                 active=True
             ).values_list("pk", "short_name", "name", "expertise")
         }
-    _themes, theme_words = _theme_map(CommercialPartner.themes.through, "commercialpartner_id")
+    if theme_words is None:
+        _themes, theme_words = _theme_map(CommercialPartner.themes.through, "commercialpartner_id")
     return {
         pk: (name, text.joined([name, description, *theme_words.get(pk, [])]))
         for pk, name, description in CommercialPartner.objects.values_list(
@@ -471,8 +478,10 @@ def rank_knowledge_partners(
 
     q = question_facts(question)
     partners = {p.pk: p for p in KnowledgePartner.objects.filter(active=True)}
-    themes, _words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
-    documents = {pk: doc for pk, (_name, doc) in partner_documents("knowledge").items()}
+    themes, theme_words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
+    documents = {
+        pk: doc for pk, (_name, doc) in partner_documents("knowledge", theme_words).items()
+    }
     fits = text.fit(q.text, documents, using=method)
     histories = history_module.for_ranking(as_of)
     distance: dict[int, str] = {}
@@ -559,8 +568,10 @@ def rank_commercial_partners(
 
     q = question_facts(question)
     partners = {p.pk: p for p in CommercialPartner.objects.all()}
-    themes, _words = _theme_map(CommercialPartner.themes.through, "commercialpartner_id")
-    documents = {pk: doc for pk, (_name, doc) in partner_documents("commercial").items()}
+    themes, theme_words = _theme_map(CommercialPartner.themes.through, "commercialpartner_id")
+    documents = {
+        pk: doc for pk, (_name, doc) in partner_documents("commercial", theme_words).items()
+    }
     fits = text.fit(q.text, documents)
     before = Q(commercial_partner__isnull=False) & ~Q(pk=question.pk)
     if as_of is not None:
