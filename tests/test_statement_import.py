@@ -312,3 +312,25 @@ def test_the_api_imports_lists_and_resolves_like_the_pages(books: Any, client: A
     assert gone.status_code == 200 and gone.json()["state"] == EntryState.DISMISSED
     left = client.get(f"{base}/statement-entries", **officer).json()
     assert {e["reference"] for e in left} == {"R5", "R6"}
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_credits_to_resolve(books: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n: int, statement_id: str) -> int:
+        credits = [
+            credit(f"{statement_id}-{i}", f"{40 + i}.00", "bijdrage", name=f"Firma {i}")
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            result = payments.import_statement(
+                actor=books.officer, data=camt053(ACCOUNT, credits, statement_id)
+            )
+        assert result.statement.to_resolve == n
+        return len(captured.captured_queries)
+
+    queries(1, "S-1")  # the first import fills per-process caches (content types)
+    # Credits of different amounts are each looked up for a suggestion: in one query for all.
+    assert queries(3, "S-3") == queries(12, "S-12")

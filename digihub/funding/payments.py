@@ -34,7 +34,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -386,15 +387,28 @@ def _suggest(entries: list[StatementEntry], account: str) -> None:
     amounts = {e.amount for e in wanting}
     if not amounts:
         return
+    # One query for all amounts, the first 50 requests of each (a query per amount scanned the
+    # outstanding requests each time: 47 s for 250 amounts against 500,000 requests).
+    rest = ExpressionWrapper(
+        F("amount") - F("paid_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    first = Window(RowNumber(), partition_by=[rest], order_by=[F("due_date").asc(), F("pk").asc()])
+    ranked = (
+        PaymentRequest.objects.filter(status__in=OUTSTANDING, payee__iban=account)
+        .annotate(rest=rest)
+        .filter(rest__in=amounts)
+        .annotate(rank=first)
+        .filter(rank__lte=50)
+        .values("pk")  # narrow rows to rank: wide ones made the sort spill to disk
+    )
     candidates: dict[Decimal, list[PaymentRequest]] = {}
-    for amount in amounts:
-        candidates[amount] = list(
-            PaymentRequest.objects.filter(
-                status__in=OUTSTANDING, payee__iban=account, amount=F("paid_amount") + amount
-            )
-            .select_related("company")
-            .order_by("due_date", "pk")[:50]
-        )
+    for request in (
+        PaymentRequest.objects.filter(pk__in=ranked)
+        .annotate(rest=rest)
+        .select_related("company")
+        .order_by("due_date", "pk")
+    ):
+        candidates.setdefault(request.rest, []).append(request)  # type: ignore[attr-defined]
     for entry in wanting:
         same = candidates.get(entry.amount, [])
         payer = _words(entry.debtor_name)
@@ -509,20 +523,24 @@ def _apply(
     requests: dict[str, PaymentRequest] = {}
     for chunk in _chunks(communications):
         for request in (
-            PaymentRequest.objects.select_for_update(of=("self",))
+            PaymentRequest.objects.select_for_update()
             .filter(structured_communication__in=chunk)
-            .select_related("payee")
             .order_by("pk")
         ):
             requests[request.structured_communication] = request
+    # The statement's account may be held by several payees (a programme's and a chamber's).
+    on_account = set(Payee.objects.filter(iban=account).values_list("pk", flat=True))
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    noons: dict[dt.date, dt.datetime] = {}
     entries: list[StatementEntry] = []
     pending: list[StatementEntry] = []
     receipts: list[tuple[StatementEntry, Receipt]] = []
     changed: dict[int, tuple[PaymentRequest, str]] = {}
     for credit in fresh:
+        # Ids rather than objects: ten thousand rows are built, and nothing reads them back.
         entry = StatementEntry(
-            statement=statement,
-            payee=statement.payee,
+            statement_id=statement.pk,
+            payee_id=statement.payee_id,
             account=account,
             reference=credit.reference,
             booked_on=credit.booked_on,
@@ -549,7 +567,7 @@ def _apply(
             )
             continue
         request = found
-        if request.payee is None or request.payee.iban != account:
+        if request.payee_id not in on_account:
             _resolve(pending, entry, ResolveReason.OTHER_ACCOUNT, request)
         elif credit.amount > request.remainder and request.remainder > 0:
             _resolve(pending, entry, ResolveReason.OVERPAID, request)
@@ -567,19 +585,21 @@ def _apply(
                 continue
             request.paid_amount += credit.amount
             if step == "pay":
-                request.paid_at = _noon(credit.booked_on)
-            entry.request = request
+                if credit.booked_on not in noons:  # a statement has few booking days
+                    noons[credit.booked_on] = _noon(credit.booked_on)
+                request.paid_at = noons[credit.booked_on]
+            entry.request_id = request.pk
             changed[request.pk] = (request, step)
             receipts.append(
                 (
                     entry,
                     Receipt(
-                        request=request,
+                        request_id=request.pk,
                         amount=credit.amount,
                         received_on=credit.booked_on,
                         payer_name=credit.debtor_name,
                         payer_iban=credit.debtor_iban,
-                        actor=actor if getattr(actor, "pk", None) else None,
+                        actor_id=actor_id,
                         created_at=now,
                     ),
                 )
@@ -590,7 +610,7 @@ def _apply(
         for entry in entries:
             entry.pk = ids[entry.reference]
     for entry, receipt in receipts:
-        receipt.entry = entry
+        receipt.entry_id = entry.pk
     _insert(Receipt, [r for _e, r in receipts])
     _write_matches(list(changed.values()))
     _suggest(pending, account)  # after the matches are written: what they paid is not suggested
@@ -633,29 +653,28 @@ def _insert(model: type[Any], objs: list[Any]) -> None:
 
 
 def _write_matches(changed: list[tuple[PaymentRequest, str]]) -> None:
-    """The new state of the matched requests, in a few set-based updates: the status per step,
-    what was received as the sum of the request's receipts (always equal), and the day it was
-    paid in full per booking day (a statement has few)."""
-    by_step: dict[str, list[int]] = {}
-    paid_on: dict[Any, list[int]] = {}
-    for request, step in changed:
-        by_step.setdefault(request.status, []).append(request.pk)
-        if step == "pay":
-            paid_on.setdefault(request.paid_at, []).append(request.pk)
-    received = (
-        Receipt.objects.filter(request=OuterRef("pk"))
-        .order_by()
-        .values("request")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    for moment, pks in paid_on.items():
-        for chunk in _chunks(pks):
-            PaymentRequest.objects.filter(pk__in=chunk).update(paid_at=moment)
-    for status, pks in by_step.items():
-        for chunk in _chunks(pks):
-            PaymentRequest.objects.filter(pk__in=chunk).update(
-                status=status, paid_amount=Subquery(received)
+    """The new state of the matched requests (locked since they were read, so what they received
+    is what they held plus this statement's credits): one ``UPDATE … FROM unnest(…)`` per
+    thousands of requests on PostgreSQL, each row written once; ``bulk_update`` elsewhere."""
+    rows = [request for request, _step in changed]
+    if connection.vendor != "postgresql":
+        PaymentRequest.objects.bulk_update(
+            rows, ["status", "paid_amount", "paid_at"], batch_size=500
+        )
+        return
+    table = connection.ops.quote_name(PaymentRequest._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.execute(
+                f"UPDATE {table} AS r SET status = v.status, paid_amount = v.paid, "  # noqa: S608 - the table name is the model's
+                "paid_at = v.paid_at FROM unnest(%s::bigint[], %s::text[], %s::numeric[], "
+                "%s::timestamptz[]) AS v(id, status, paid, paid_at) WHERE r.id = v.id",
+                [
+                    [r.pk for r in chunk],
+                    [r.status for r in chunk],
+                    [r.paid_amount for r in chunk],
+                    [r.paid_at for r in chunk],
+                ],
             )
 
 
@@ -668,10 +687,12 @@ def _audit_matches(
     """One event per request the statement paid (the SME reads it on its page), written at once."""
     target_type = ContentType.objects.get_for_model(PaymentRequest)
     real = actor if getattr(actor, "is_authenticated", False) else None
+    label = str(real) if real else "system"
+    paid = message(gettext_lazy("Paid in full (bank statement %(id)s)"), id=statement)
     events = []
     for request, step in changed:
         summary = (
-            message(gettext_lazy("Paid in full (bank statement %(id)s)"), id=statement)
+            paid  # the same text for every request paid in full: made once
             if step == "pay"
             else message(
                 gettext_lazy("Partly paid (bank statement %(id)s); %(left)s still to pay"),
@@ -682,10 +703,10 @@ def _audit_matches(
         events.append(
             AuditEvent(
                 occurred_at=now,
-                actor=real,
-                actor_label=str(real) if real else "system",
+                actor_id=real.pk if real else None,
+                actor_label=label,
                 action="funding.paid" if step == "pay" else "funding.partly_paid",
-                target_type=target_type,
+                target_type_id=target_type.pk,
                 target_id=str(request.pk),
                 company_id=request.company_id,
                 summary=str(summary)[:300],
