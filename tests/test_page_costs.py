@@ -168,7 +168,7 @@ MOST_QUERIES = {
     "/trajectories/?phase=execution": 11,
     "detail": 23,
     "/trajectories/partner/": 10,
-    "/funding/": 15,
+    "/funding/": 16,
     "/reports/": 55,
     "/todo/": 14,
 }
@@ -218,3 +218,44 @@ def test_budgets_near_their_limit_are_summed_once_per_cache_period(
     assert again == first
     assert not any("funding_ledgerentry" in q["sql"] for q in captured.captured_queries)
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_budget_dashboard_reads_the_ledger_sums_from_the_facts(world: Any) -> None:  # noqa: F811
+    """Commitments, releases (a completion below the quote) and spending booked by the services:
+    the overview from the report facts equals the one summed from the ledger, for the network
+    and for each hub, in a fixed number of queries."""
+    from digihub.funding.models import Programme
+    from digihub.funding.selectors import budget_overview
+    from digihub.network.models import Hub
+
+    from .test_report_facts import _apply
+
+    for op in [
+        ("register", 0),
+        ("register", 2),
+        ("take", 0),
+        ("take", 1),
+        ("decide", 0, "trajectory"),
+        ("decide", 1, "trajectory"),
+        ("sign", 0, "4321.07"),
+        ("sign", 1, "1000"),
+        ("complete", 0, "0.5"),
+    ]:
+        _apply(world, op)
+
+    def rows(overview: Any) -> list[tuple[Any, ...]]:
+        return [
+            (r.project_type.pk, r.source_code, r.budget, r.committed, r.spent)
+            for r in overview.rows
+        ]
+
+    for programme in Programme.objects.all():
+        direct = budget_overview(programme=programme)
+        assert rows(budget_overview(programme=programme, from_facts=True)) == rows(direct)
+        assert any(r.committed for r in direct.rows) or programme.end < timezone.localdate()
+        for hub in Hub.objects.all():
+            one = Hub.objects.filter(pk=hub.pk)
+            assert rows(budget_overview(programme=programme, hubs=one, from_facts=True)) == rows(
+                budget_overview(programme=programme, hubs=one)
+            )
