@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import threading
 from decimal import Decimal
 from typing import Any
@@ -379,6 +380,11 @@ class TestPages:
             reverse("funding:de_minimis", args=[people.company_x.pk])
         )
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        from pypdf import PdfReader
+
+        root = PdfReader(io.BytesIO(pdf.content)).trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged
+        assert root.get("/Lang") == "nl"
         assert (
             client_for(people.sme_y)
             .get(reverse("funding:de_minimis", args=[people.company_x.pk]))

@@ -13,10 +13,10 @@ from django.utils.translation import get_language
 from .outbound import xml_text
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, accessible: bool = False) -> bytes:
-    """``accessible``: a tagged PDF (PDF/UA-1) that screen readers can follow, with the
-    document language and title (the template's ``<html lang>`` and ``<title>``) in its
-    metadata."""
+def render_pdf(template_name: str, context: dict[str, Any], *, accessible: bool = True) -> bytes:
+    """A tagged PDF (PDF/UA-1) that screen readers can follow, with the document language and
+    title (the template's ``<html lang>`` and ``<title>``) in its metadata; ``accessible=False``
+    only for a document that is never handed to a person."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
