@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -267,6 +268,11 @@ def test_a_walloon_programme_configured_in_the_admin_runs_the_whole_chain(
     _t_skills, q_skills = serve("0834567808", "Forge Ourthe SA", "skills")
     assert committed(q_skills) == {"feder_wal": Decimal("1000.00"), "wallonie": Decimal("1000.00")}
     assert not PaymentRequest.objects.filter(document_id=str(q_skills.pk)).exists()
+    # the quote as the SME reads it splits under its service type as the commitment did
+    with mock.patch("digihub.trajectories.services.render_pdf", return_value=b"%PDF") as render:
+        trajectories.quote_pdf(q_skills)
+    shown = render.call_args.args[1]["split"]
+    assert (shown.subsidy, shown.private) == (Decimal("2000.00"), Decimal("0.00"))
 
     # completion: expenditure on the Walloon budget, and T1 scheduled as anywhere else
     trajectories.deliver_advice(

@@ -297,7 +297,11 @@ def _supersede_open_versions(t: Trajectory) -> None:
         version.save(update_fields=["status"])
 
 
-def quote_pdf(quote: Quote, split: Any) -> bytes:
+def quote_pdf(quote: Quote) -> bytes:
+    """The quote as the SME reads and signs it, with who pays what under the trajectory's
+    service type (the one split the commitment will book)."""
+    t = quote.trajectory
+    split = guidance_split(hub=t.hub, amount=quote.total, service_type=t.service_type)
     return render_pdf(
         "trajectories/quote_pdf.html",
         {
@@ -318,7 +322,7 @@ def issue_quote(*, actor: Any, quote: Quote) -> Quote:
         advance(q, "issue")
         if q.valid_until < timezone.localdate():
             raise ValidationError({"valid_until": _("The validity date lies in the past.")})
-        data = quote_pdf(q, guidance_split(hub=t.hub, amount=q.total, service_type=t.service_type))
+        data = quote_pdf(q)
         q.pdf.save(f"{t.reference}-v{q.number}.pdf", ContentFile(data), save=False)
         q.pdf_sha256 = hashlib.sha256(data).hexdigest()
         q.issued_at = timezone.now()

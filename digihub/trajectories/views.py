@@ -463,10 +463,7 @@ def quote_issue(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
 def quote_pdf(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
     t = _trajectory(request, pk)
     quote = get_visible_or_404(request.user, t.quotes.all(), pk=quote_pk)  # type: ignore[attr-defined]
-    if quote.pdf:
-        data = quote.pdf.read()
-    else:
-        data = services.quote_pdf(quote, guidance_split(hub=t.hub, amount=quote.total))
+    data = quote.pdf.read() if quote.pdf else services.quote_pdf(quote)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{t.reference}-v{quote.number}.pdf"'
     return response
