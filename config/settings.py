@@ -356,6 +356,9 @@ CACHES = _caches(os.environ.get("DIGIHUB_CACHE_URL", ""))
 DIGIHUB_REPORT_CACHE_SECONDS = int(
     os.environ.get("DIGIHUB_REPORT_CACHE_SECONDS", "0" if TESTING else "120")
 )
+# `migrate` builds missing report facts itself up to this many companies (a few minutes);
+# a bigger database is told to run `rebuild_report_facts` when the operator chooses.
+DIGIHUB_REPORT_FACTS_AUTO_BUILD = int(os.environ.get("DIGIHUB_REPORT_FACTS_AUTO_BUILD", "100000"))
 DIGIHUB_RETENTION_DAYS = int(os.environ.get("DIGIHUB_RETENTION_DAYS", str(5 * 365)))
 # Demo mode (DIGIHUB_DEMO_MODE=1, set by bin/start only): `manage.py demo_data` may create the demo
 # accounts with their published password, and accounts marked demo skip the second factor. A

@@ -114,3 +114,37 @@ def test_first_release_database_upgrades_with_its_data() -> None:
     assert (paid.status, paid.paid_amount) == ("paid", Decimal("800.50"))
     assert ReportFact.objects.exists()
     assert not facts.check()
+
+
+def test_a_big_database_is_told_to_build_its_facts(settings: Any, network: Any) -> None:
+    """Building facts for a million companies takes long: ``migrate`` leaves it to the operator
+    and says so, rather than holding the deploy (and the tables) for half an hour."""
+    import io
+
+    from digihub.companies.models import Company
+    from digihub.intake import services as intake
+    from digihub.reporting.facts import build_if_missing, check
+    from digihub.reporting.models import ReportFact
+
+    intake.register_question(
+        actor=None,
+        data=intake.Registration(
+            enterprise_number="0403170701",
+            company_name="Bakkerij",
+            postcode="3000",
+            city="Leuven",
+            first_name="An",
+            last_name="Peeters",
+            email="an@bakkerij.example",
+            text="Hoe begin ik een webshop?",
+            consent=True,
+        ),
+    )
+    ReportFact.objects.all().delete()
+    settings.DIGIHUB_REPORT_FACTS_AUTO_BUILD = Company.objects.count() - 1
+    out = io.StringIO()
+    build_if_missing(stdout=out)
+    assert "rebuild_report_facts" in out.getvalue() and not ReportFact.objects.exists()
+    settings.DIGIHUB_REPORT_FACTS_AUTO_BUILD += 1
+    build_if_missing(stdout=io.StringIO())
+    assert ReportFact.objects.exists() and not check()

@@ -39,6 +39,7 @@ nested tracking of the same company is free. ``rebuild()`` recomputes everything
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -542,13 +544,25 @@ def rebuild(*, chunk: int = 20000, progress: Any = None) -> int:
 def build_if_missing(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     """After ``migrate``: a database that has data but no facts yet (one upgraded from a release
     without them, or restored from such a backup) gets them built, so its report is right from
-    the first request. Two cheap existence checks otherwise."""
+    the first request. Above ``DIGIHUB_REPORT_FACTS_AUTO_BUILD`` companies the build takes long
+    enough (about half an hour for a million) that it is left to ``rebuild_report_facts``, run
+    when the operator chooses, and ``migrate`` says so. Cheap checks otherwise."""
     from digihub.companies.models import Company
 
     if using != DEFAULT_DB_ALIAS or ReportFact.objects.exists():
         return
-    if Company.objects.exists():
-        rebuild()
+    companies = Company.objects.count()
+    if not companies:
+        return
+    stdout = kwargs.get("stdout") or sys.stdout
+    if companies > settings.DIGIHUB_REPORT_FACTS_AUTO_BUILD:
+        stdout.write(
+            f"The report facts are not built yet for {companies:,} companies: run "
+            "`manage.py rebuild_report_facts` before the report is read.\n"
+        )
+        return
+    rows = rebuild()
+    stdout.write(f"Report facts built from the existing data ({rows:,} rows).\n")
 
 
 def stored() -> Facts:
