@@ -49,3 +49,13 @@ def test_reclassifying_in_the_database_agrees_with_the_rules_one_by_one(network:
     )
     assert {*expected.values()} >= {"public", "sme", "midcap", "large", "unknown"}
     assert reclassify_customers() == 0  # a second run changes nothing
+
+
+@pytest.mark.django_db
+def test_a_rule_without_conditions_holds_for_every_company(network: Any) -> None:
+    company = make_company(name="Vzw", legal_form="VZW", employees=None)
+    assert company.customer_kind == CustomerKind.UNKNOWN
+    CustomerRule.objects.create(order=999, kind=CustomerKind.SME)
+    assert reclassify_customers() >= 1
+    company.refresh_from_db()
+    assert company.customer_kind == CustomerKind.SME

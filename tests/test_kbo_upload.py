@@ -174,3 +174,47 @@ def test_one_import_at_a_time_and_the_page_follows_it(
     assert KboUpload.objects.count() == 1
     KboUpload.objects.filter(pk=running.pk).update(status=UploadStatus.DONE)
     assert 'hx-trigger="every 3s"' not in client.get(URL, HTTP_HX_REQUEST="true").text
+
+
+def test_two_uploads_checked_at_the_same_time_give_one_import(
+    people: Any, client_for: Any, tmp_path: Path, private_storage: Path, monkeypatch: Any
+) -> None:
+    """The second coordinator's file passed the "nothing under way" check while the first
+    one's extract was being read: the database keeps one import under way all the same."""
+    from digihub.registry import kbo_upload
+
+    client = client_for(people.coordinator)
+    assert client.post(URL, {"file": _upload(full_extract(tmp_path))}).status_code in (200, 302)
+    monkeypatch.setattr(kbo_upload, "under_way", lambda: None)
+    response = client.post(URL, {"file": _upload(full_extract(tmp_path))})
+    assert response.status_code == 400
+    assert "Another extract is being imported" in response.text
+    assert KboUpload.objects.count() == 1
+    assert len(_stored(private_storage)) == 1  # the refused file is not kept
+
+
+def test_an_import_silent_for_hours_no_longer_blocks_the_next(
+    people: Any, client_for: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - dt.timedelta(hours=13)
+    stuck = KboUpload.objects.create(
+        file="kbo-uploads/x.zip",
+        original_name="KboOpenData_0170.zip",
+        size=10,
+        uploaded_by=people.coordinator,
+        uploaded_at=long_ago,
+        started_at=long_ago,
+        extract_number=170,
+        extract_type="full",
+        status=UploadStatus.RUNNING,
+    )
+    client = client_for(people.coordinator)
+    assert client.post(URL, {"file": _upload(full_extract(tmp_path))}).status_code in (200, 302)
+    stuck.refresh_from_db()
+    assert stuck.status == UploadStatus.FAILED
+    assert "without a word for 12 hours" in client.get(URL).text
+    assert KboUpload.objects.filter(status__in=["queued", "running", "done"]).count() == 1

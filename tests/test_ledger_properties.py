@@ -95,7 +95,7 @@ def world(people: Any, client: Any, monkeypatch: Any) -> SimpleNamespace:
     monkeypatch.setattr(
         services,
         "quote_pdf",
-        lambda quote, split: f"%PDF-1.4 {quote.pk} {quote.number} {quote.total}".encode(),
+        lambda quote: f"%PDF-1.4 {quote.pk} {quote.number} {quote.total}".encode(),
     )
     voka = Programme.objects.get(code="voka-digihub-efro")
     hub = people.company_x.hub

@@ -70,7 +70,7 @@ def world(people: Any, monkeypatch: Any) -> SimpleNamespace:
     monkeypatch.setattr(
         services,
         "quote_pdf",
-        lambda quote, split: f"%PDF-1.4 {quote.pk} {quote.number} {quote.total}".encode(),
+        lambda quote: f"%PDF-1.4 {quote.pk} {quote.number} {quote.total}".encode(),
     )
     clock = SimpleNamespace(offset=dt.timedelta(0))
     real_now = timezone.now

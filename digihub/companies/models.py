@@ -94,7 +94,7 @@ class CustomerRule(models.Model):
             condition &= Q(size_class__in=classes)
         if self.max_employees is not None:
             condition &= Q(employees__lt=self.max_employees)
-        return condition
+        return condition or Q(pk__isnull=False)  # a rule without conditions holds for all
 
 
 class Company(models.Model):

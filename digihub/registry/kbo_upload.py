@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,15 +46,28 @@ def max_bytes() -> int:
 
 
 def under_way() -> KboUpload | None:
-    """The upload being imported or waiting, unless it has been silent for ``STALE_AFTER`` hours."""
+    """The upload being imported or waiting. One silent for ``STALE_AFTER`` hours (its worker
+    died) is marked failed first, so that it neither blocks the next upload for ever nor
+    breaks the rule of one import at a time (``kbo_upload_one_under_way``)."""
     import datetime as dt
 
     since = timezone.now() - dt.timedelta(hours=STALE_AFTER)
-    return (
-        KboUpload.objects.filter(status__in=ACTIVE, uploaded_at__gte=since)
-        .order_by("uploaded_at")
-        .first()
+    text = message(
+        gettext_lazy(
+            "The import stopped without a word for %(hours)s hours. The files imported before "
+            "it stay imported; upload the extract again to go on."
+        ),
+        hours=STALE_AFTER,
     )
+    KboUpload.objects.filter(status__in=ACTIVE, uploaded_at__lt=since).exclude(
+        started_at__gte=since
+    ).update(
+        status=UploadStatus.FAILED,
+        finished_at=timezone.now(),
+        error=str(text),
+        error_data={"id": text.msgid, "params": text.params},
+    )
+    return KboUpload.objects.filter(status__in=ACTIVE).order_by("uploaded_at").first()
 
 
 @contextmanager
@@ -105,15 +118,22 @@ def start_import(*, actor: Any, upload: UploadedFile) -> KboUpload:
         default_storage.delete(name)
         reason = str(exc) if isinstance(exc, KboError) else _("The ZIP file cannot be read.")
         raise ValidationError({"file": reason}) from exc
-    row = KboUpload.objects.create(
-        file=name,
-        original_name=Path(upload.name or "").name[:200],
-        size=size,
-        uploaded_by=actor,
-        extract_number=meta.extract_number,
-        extract_type=meta.extract_type,
-        snapshot_date=meta.snapshot_date,
-    )
+    try:
+        with transaction.atomic():
+            row = KboUpload.objects.create(
+                file=name,
+                original_name=Path(upload.name or "").name[:200],
+                size=size,
+                uploaded_by=actor,
+                extract_number=meta.extract_number,
+                extract_type=meta.extract_type,
+                snapshot_date=meta.snapshot_date,
+            )
+    except IntegrityError as exc:  # another upload was accepted while this one was checked
+        default_storage.delete(name)
+        raise ValidationError(
+            _("Another extract is being imported; upload this one when it is done.")
+        ) from exc
     from .tasks import import_kbo_upload
 
     transaction.on_commit(lambda: import_kbo_upload.enqueue(row.pk))

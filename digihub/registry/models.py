@@ -216,6 +216,14 @@ class KboUpload(models.Model):
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("KBO upload")
         verbose_name_plural = _("KBO uploads")
+        constraints = [
+            # One extract at a time, even when two coordinators upload in the same minute.
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(status__in=["queued", "running"]),
+                name="kbo_upload_one_under_way",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.extract_number} {self.original_name}"
