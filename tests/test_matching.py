@@ -595,6 +595,7 @@ class TestPartnerSelect:
         sirris = KnowledgePartner.objects.get(short_name="Sirris")
         words = form.fields["partner"].widget.option_attrs[str(sirris.pk)]["data-keywords"]
         assert "sensor" in words.lower() and "IoT" in words
+        assert "capteurs" in words.lower()  # a French advisor filters in French
 
 
 @pytest.mark.django_db

@@ -25,6 +25,11 @@ class BilingualName(models.Model):
     def name(self) -> str:
         return self.name_in(get_language())
 
+    @property
+    def every_name(self) -> str:
+        """The names in all languages, for matching words typed in any of them."""
+        return " ".join(name for name in (self.name_nl, self.name_en, self.name_fr) if name)
+
     def name_in(self, language: str | None) -> str:
         code = (language or "nl")[:2]
         if code in ("en", "fr"):

@@ -232,9 +232,7 @@ def partner_choices(field: Any, hub: Any = None) -> None:
     ]
     field.widget.option_attrs = {
         str(p.pk): {
-            "data-keywords": " ".join(
-                [p.expertise, *(f"{t.name_nl} {t.name_en}" for t in p.themes.all())]
-            )
+            "data-keywords": " ".join([p.expertise, *(t.every_name for t in p.themes.all())])
         }
         for p in partners
     }
@@ -245,9 +243,7 @@ def commercial_choices(field: Any) -> None:
     partners = list(CommercialPartner.objects.prefetch_related("themes"))
     field.widget.option_attrs = {
         str(p.pk): {
-            "data-keywords": " ".join(
-                [p.description, *(f"{t.name_nl} {t.name_en}" for t in p.themes.all())]
-            )
+            "data-keywords": " ".join([p.description, *(t.every_name for t in p.themes.all())])
         }
         for p in partners
     }

@@ -427,7 +427,7 @@ def _relations(enterprise_number: str, side: str) -> dict[int, list[str]]:
 def _theme_map(through: Any, owner: str) -> tuple[dict[int, set[int]], dict[int, list[str]]]:
     from digihub.network.models import Theme
 
-    names = {t.pk: f"{t.name_nl} {t.name_en}" for t in Theme.objects.all()}
+    names = {t.pk: t.every_name for t in Theme.objects.all()}
     themes: dict[int, set[int]] = {}
     words: dict[int, list[str]] = {}
     for pk, theme_id in through.objects.values_list(owner, "theme_id"):
