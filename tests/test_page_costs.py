@@ -259,3 +259,17 @@ def test_the_budget_dashboard_reads_the_ledger_sums_from_the_facts(world: Any) -
             assert rows(budget_overview(programme=programme, hubs=one, from_facts=True)) == rows(
                 budget_overview(programme=programme, hubs=one)
             )
+
+
+@pytest.mark.django_db
+def test_the_matching_replay_gives_the_same_figures_for_the_same_seed(network: Any) -> None:
+    from digihub.matching.evaluation import evaluate_generated
+
+    first = evaluate_generated(decisions=40, partners=6, seed=5)["knowledge"]
+    again = evaluate_generated(decisions=40, partners=6, seed=5)["knowledge"]
+    assert (first.decisions, first.clear, first.clear_top1, first.clear_top3) == (
+        again.decisions,
+        again.clear,
+        again.clear_top1,
+        again.clear_top3,
+    )

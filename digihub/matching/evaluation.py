@@ -137,7 +137,9 @@ def generate(
         network_demo.build()
     themes = {t.code: t for t in Theme.objects.filter(code__in=VOCABULARY)}
     codes = sorted(themes)
-    hubs = list(Hub.objects.select_related("province", "chamber"))
+    # In a fixed order: each draw of ``rng`` must fall on the same hub and partner every run,
+    # or the same seed gives another history (and another hit rate) from one run to the next.
+    hubs = list(Hub.objects.select_related("province", "chamber").order_by("pk"))
     # The advisor's knowledge: every active partner has a hidden quality.
     made = []
     for k in range(partners):
@@ -153,7 +155,11 @@ def generate(
         partner.themes.set([themes[c] for c in mine])
         rng.choice(hubs).partners.add(partner)
         made.append(partner)
-    active = list(KnowledgePartner.objects.filter(active=True).prefetch_related("themes", "hubs"))
+    active = list(
+        KnowledgePartner.objects.filter(active=True)
+        .order_by("pk")
+        .prefetch_related("themes", "hubs")
+    )
     quality = {p.pk: rng.random() for p in active}
     partner_themes = {p.pk: {t.code for t in p.themes.all()} for p in active}
     partner_hubs = {p.pk: {h.pk for h in p.hubs.all()} for p in active}
