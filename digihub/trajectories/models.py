@@ -317,8 +317,6 @@ class Advice(models.Model):
     class Meta:
         verbose_name = _("delivered advice")
         verbose_name_plural = _("delivered advice")
-        # The report lists the latest advice: without it a scan of every advice delivered.
-        indexes = [models.Index(fields=["delivered_on", "id"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.delivered_on}"
