@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class HomePanel:
 
 _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
+# nav_for's entries per role, script prefix and URLconf, built on first use in each process.
+_menus: dict[tuple[str, bool, str, str | None], list[tuple[NavItem, str]]] = {}
 
 
 def add_nav(
@@ -40,6 +42,7 @@ def add_nav(
     count: Callable[[Any], int] | None = None,
 ) -> None:
     _nav.append(NavItem(label, url_name, frozenset(roles), order, count))
+    _menus.clear()
 
 
 def _lazy_count(count: Callable[[Any], int], user: Any) -> Callable[[], int]:
@@ -56,17 +59,33 @@ def add_home_panel(
     _panels.append(HomePanel(template_name, frozenset(roles), context or (lambda user: {}), order))
 
 
+def _menu(
+    role: str, superuser: bool, prefix: str, urlconf: str | None
+) -> list[tuple[NavItem, str]]:
+    """The entries of one role with their addresses (``prefix`` and ``urlconf`` only key it)."""
+    found: list[tuple[NavItem, str]] = []
+    for item in sorted(_nav, key=lambda i: i.order):
+        if role not in item.roles and not superuser:
+            continue
+        try:
+            found.append((item, reverse(item.url_name)))
+        except NoReverseMatch:
+            continue
+    return found
+
+
 def nav_for(user: Any) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
+    # The labels are lazy translations and the addresses do not depend on the language, so one
+    # list per role serves every language; the script prefix and URLconf are part of the key
+    # because reverse() depends on them.
+    key = (user.role, bool(user.is_superuser), get_script_prefix(), get_urlconf())
+    menu = _menus.get(key)
+    if menu is None:
+        menu = _menus[key] = _menu(*key)
     items = []
-    for item in sorted(_nav, key=lambda i: i.order):
-        if user.role not in item.roles and not user.is_superuser:
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
+    for item, url in menu:
         entry: dict[str, Any] = {"label": item.label, "url": url, "url_name": item.url_name}
         if item.count is not None:
             entry["count"] = _lazy_count(item.count, user)
