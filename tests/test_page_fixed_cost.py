@@ -106,3 +106,26 @@ def test_a_changed_role_changes_menu_and_badge(people: Any, client_for: Any) -> 
     html = client.get(reverse("accounts:tokens")).content.decode()
     assert f'href="{reverse("trajectories:partner_workspace")}"' in html
     assert _badge(html) == ""
+
+
+def test_an_enrolled_second_factor_is_asked_once_and_its_removal_closes_the_platform(
+    network: Any, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    from allauth.mfa.models import Authenticator
+
+    from digihub.accounts.roles import Role
+
+    from .factories import UserFactory
+
+    advisor = UserFactory(role=Role.ADVISOR, chamber=network.chamber_a, is_demo=False)
+    client.force_login(advisor)
+    url = reverse("accounts:tokens")
+    assert client.get(url)["Location"] == reverse("mfa_activate_totp")
+    totp = Authenticator.objects.create(
+        user=advisor, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    assert client.get(url).status_code == 200  # enrolled: in at once
+    with django_assert_max_num_queries(3):  # session, user, tokens: not the authenticator
+        assert client.get(url).status_code == 200
+    totp.delete()
+    assert client.get(url)["Location"] == reverse("mfa_activate_totp")

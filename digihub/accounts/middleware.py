@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
@@ -29,9 +30,38 @@ def needs_mfa_setup(user: object) -> bool:
         user, "is_superuser", False
     ):
         return False
+    return not has_totp(user)
+
+
+# How long a process may go on trusting that a person has an authenticator after it was removed
+# through another process's memory cache (a shared cache forgets it at once: forget_totp).
+TOTP_SEEN_SECONDS = 60
+
+
+def _totp_key(user: object) -> str:
+    # With the moment the account was made: a number given again to a new account (SQLite
+    # reuses the numbers of rolled-back rows) must not inherit another person's answer.
+    joined = getattr(user, "date_joined", None)
+    return f"accounts:totp:{getattr(user, 'pk', None)}:{joined.timestamp() if joined else ''}"
+
+
+def has_totp(user: object) -> bool:
+    """Whether ``user`` enrolled a TOTP authenticator. Asked on every request of staff, so a
+    positive answer is kept in the cache; a negative one is not, so that a person who has just
+    enrolled gets in at once."""
     from allauth.mfa.models import Authenticator
 
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    key = _totp_key(user)
+    if cache.get(key):
+        return True
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found:
+        cache.set(key, True, TOTP_SEEN_SECONDS)
+    return found
+
+
+def forget_totp(user: object) -> None:
+    cache.delete(_totp_key(user))
 
 
 def mfa_missing_reason() -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.signals import email_confirmed
+from allauth.mfa.models import Authenticator
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .roles import Role
@@ -29,3 +31,12 @@ def link_sme_to_company(sender: Any, request: Any, email_address: Any, **kwargs:
     if len(companies) == 1:  # ambiguous addresses are linked by hand by an advisor
         user.company_id = companies.pop()
         user.save(update_fields=["company"])
+
+
+@receiver(post_delete, sender=Authenticator, dispatch_uid="accounts-forget-totp-delete")
+@receiver(post_save, sender=Authenticator, dispatch_uid="accounts-forget-totp-save")
+def forget_totp(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A removed authenticator closes the platform to its owner on the next request."""
+    from .middleware import forget_totp
+
+    forget_totp(instance.user)
