@@ -80,7 +80,7 @@ class TestReasons:
         assert three.points == ranking.W_THEMES
         one = ranking.theme_reason(q, frozenset({3, 9}))
         assert one is not None and one.text == "works on Sensors and IoT (1 theme matches)"
-        assert one.points == pytest.approx(ranking.W_THEMES / 3)
+        assert one.points == pytest.approx(ranking.W_THEMES / 9)
         none = ranking.theme_reason(q, frozenset({9}))
         assert none is not None and not none.good and none.points == 0
         assert ranking.theme_reason(qfacts(theme_ids=frozenset()), frozenset({1})) is None
@@ -88,11 +88,33 @@ class TestReasons:
     def test_capacity(self) -> None:
         free = ranking.capacity_reason(8, 3)
         assert free is not None and free.text == "capacity 5 of 8 free"
-        assert free.points == pytest.approx(ranking.W_CAPACITY * 5 / 8)
+        assert free.points == ranking.W_CAPACITY
         full = ranking.capacity_reason(8, 9)
         assert full is not None and not full.good and full.points == -ranking.W_CAPACITY
         assert "fully booked" in full.text
         assert ranking.capacity_reason(8, None) is None
+
+    def test_room_for_the_question_is_enough(self) -> None:
+        # From a quarter of the capacity free (or one place) a partner has room; more idle
+        # room does not make it fit better, less is a partner about to be full.
+        assert ranking.capacity_reason(8, 6).points == ranking.W_CAPACITY  # type: ignore[union-attr]
+        assert ranking.capacity_reason(8, 0).points == ranking.W_CAPACITY  # type: ignore[union-attr]
+        one = ranking.capacity_reason(8, 7)
+        assert one is not None and one.points == pytest.approx(ranking.W_CAPACITY / 2)
+        assert ranking.capacity_reason(3, 2).points == ranking.W_CAPACITY  # type: ignore[union-attr]
+        assert ranking.capacity_reason(40, 35).points == pytest.approx(  # type: ignore[union-attr]
+            ranking.W_CAPACITY / 2
+        )
+
+    def test_whole_need_outranks_half_of_it_nearby(self) -> None:
+        # A two-theme question: the hub's partner with one theme against a partner outside
+        # the hub with both (advisors take the one that covers the need).
+        q = qfacts(theme_ids=frozenset({1, 3}))
+        half = pfacts(theme_ids=frozenset({1}), distance="hub")
+        whole = pfacts(theme_ids=frozenset({1, 3}), distance="region")
+        assert ranking.points_knowledge(q, whole) > ranking.points_knowledge(q, half)
+        half_reason = ranking.theme_reason(q, frozenset({1}))
+        assert half_reason is not None and half_reason.points == ranking.W_THEMES / 4
 
     def test_lead_time(self) -> None:
         fast = ranking.lead_time_reason(History(signed=8, median_quote_days=34.2))
@@ -643,7 +665,9 @@ class TestEvaluation:
         out = StringIO()
         call_command("evaluate_matching", "--decisions", "15", "--partners", "4", stdout=out)
         printed = out.getvalue()
-        assert "Generated history (15 decisions" in printed and "in the top 3" in printed
+        assert "Generated histories (15 decisions" in printed and "in the top 3" in printed
+        assert "seed 19:" in printed and "seed 42:" in printed
+        assert "5 seeds: top 3 mean" in printed and "lowest" in printed
 
 
 @pytest.mark.django_db

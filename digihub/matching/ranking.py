@@ -6,14 +6,16 @@ before ("learned from what worked"):
 ========================  ======  ==========================================================
 what                      points  how
 ========================  ======  ==========================================================
-themes                    30      share of the question's themes the partner works on
+themes                    30      share of the question's themes the partner works on,
+                                  squared: half of a two-theme need is a quarter of the
+                                  points, as it leaves a second partner to find
 province                  20      in the consortium of the question's hub 20, same region 3
                                   (the hub's consortium is where its trajectories run)
 words                     12      fit of the question's words (text, the conversations'
                                   concrete questions and desired situation) with the
                                   partner's expertise (``text``)
-free capacity             10      share of its capacity not in use (quote phase, execution);
-                                  fully booked −10
+free capacity             10      room for the question: full points from a quarter of its
+                                  capacity free (or one place), less below; fully booked −10
 lead time                  6      median days from start to signed quote: 14 or less 6, 90 or
                                   more 0
 completion                 6      share of finished trajectories completed (not stopped)
@@ -63,6 +65,10 @@ FAST_DAYS, SLOW_DAYS = 14.0, 90.0
 TEXT_REASON = 0.25  # a words fit from which the words are named as a reason
 LOAD_BATCH = 40  # partners whose load is counted at a time
 CLEAR_FIT = 0.6  # a content fit (themes and words) from which a partner clearly fits
+# Free capacity counts up to this share of the capacity: a partner that has room takes the
+# question, and more idle room does not make it fit better (the replay: partners with all
+# places free outranked the chosen one with two of eight free).
+ROOM = 0.25
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,7 @@ def theme_reason(q: QuestionFacts, partner_themes: frozenset[int]) -> Reason | N
     matched = sorted(q.theme_ids & partner_themes, key=lambda pk: q.theme_names[pk])
     if not q.theme_ids:
         return None
-    points = W_THEMES * len(matched) / len(q.theme_ids)
+    points = theme_points(len(matched), len(q.theme_ids))
     if not matched:
         return Reason("themes", _("works on none of the question's themes"), 0.0, good=False)
     names = ", ".join(q.theme_names[pk] for pk in matched)
@@ -173,6 +179,20 @@ def theme_reason(q: QuestionFacts, partner_themes: frozenset[int]) -> Reason | N
         ),
         points,
     )
+
+
+def theme_points(matched: int, wanted: int) -> float:
+    """Squared share: a partner covering the whole need outranks one covering part of it
+    that is closer by (the replay: advisors take the partner that covers the need, of the hub
+    if there is one, not the hub's partner that covers half of it)."""
+    return W_THEMES * (matched / wanted) ** 2 if wanted else 0.0
+
+
+def capacity_points(capacity: int, free: int) -> float:
+    if not free:
+        return -W_CAPACITY
+    enough = max(1.0, capacity * ROOM)
+    return W_CAPACITY * min(1.0, free / enough)
 
 
 def text_reason(fit: float, words: list[str]) -> Reason | None:
@@ -211,7 +231,7 @@ def capacity_reason(capacity: int, running: int | None) -> Reason | None:
                 % {"free": number(free), "capacity": number(capacity)}
             )
         ),
-        W_CAPACITY * free / capacity,
+        capacity_points(capacity, free),
     )
 
 
@@ -366,11 +386,11 @@ def points_knowledge(q: QuestionFacts, p: PartnerFacts) -> float:
     h = p.history
     total = 0.0
     if q.theme_ids:
-        total += W_THEMES * len(q.theme_ids & p.theme_ids) / len(q.theme_ids)
+        total += theme_points(len(q.theme_ids & p.theme_ids), len(q.theme_ids))
     total += W_TEXT * p.text_fit
     if p.running is not None and p.capacity > 0:
         free = max(0, p.capacity - p.running)
-        total += W_CAPACITY * free / p.capacity if free else -W_CAPACITY
+        total += capacity_points(p.capacity, free)
     total += {"hub": W_DISTANCE, "region": W_DISTANCE * 0.15}.get(p.distance, 0.0)
     if h.median_quote_days is None or not h.signed:
         total += W_LEAD / 2
