@@ -397,6 +397,25 @@ class TestRanking:
         assert [c.partner.pk for c in top] == [c.partner.pk for c in everyone[:3]]
         assert [c.score for c in top] == [c.score for c in everyone[:3]]
 
+    def test_kept_partner_catalogue_follows_edits(self, network: Any, monkeypatch: Any) -> None:
+        q = question_about_sensors(network)
+        first = ranking.rank_knowledge_partners(q, limit=None)
+        assert ranking.knowledge_catalogue() is ranking.knowledge_catalogue()  # kept
+        # An edited expertise and themes: the next ranking reads them.
+        last = first[-1].partner
+        last.expertise = "sensoren, trillingen en machines meten"
+        last.save()
+        last.themes.add(Theme.objects.get(code="iot"))
+        again = {c.partner.pk: c for c in ranking.rank_knowledge_partners(q, limit=None)}
+        assert again[last.pk].fit > first[-1].fit
+        # A partner deactivated by another process (no signal here): gone once the kept
+        # catalogue is older than CATALOGUE_SECONDS.
+        gone = again[first[0].partner.pk].partner
+        KnowledgePartner.objects.filter(pk=gone.pk).update(active=False)
+        assert gone.pk in {c.partner.pk for c in ranking.rank_knowledge_partners(q, limit=None)}
+        monkeypatch.setattr(ranking, "CATALOGUE_SECONDS", 0.0)
+        assert gone.pk not in {c.partner.pk for c in ranking.rank_knowledge_partners(q, limit=None)}
+
     def test_commercial_partners_on_the_referral_route(self, network: Any) -> None:
         q = question_about_sensors(network)
         ranked = ranking.rank_commercial_partners(q, limit=None)

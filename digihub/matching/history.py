@@ -41,6 +41,9 @@ class History:
     satisfaction: float | None = None
     sectors: dict[str, tuple[int, str]] = field(default_factory=dict)
     themes: dict[int, int] = field(default_factory=dict)
+    # The points of lead time, completion and satisfaction, which no question changes: kept
+    # with the record by the ranking (``ranking.quality_points``).
+    quality: float | None = field(default=None, compare=False, repr=False)
 
     @property
     def finished(self) -> int:

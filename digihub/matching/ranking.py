@@ -392,6 +392,19 @@ def points_knowledge(q: QuestionFacts, p: PartnerFacts) -> float:
         free = max(0, p.capacity - p.running)
         total += capacity_points(p.capacity, free)
     total += {"hub": W_DISTANCE, "region": W_DISTANCE * 0.15}.get(p.distance, 0.0)
+    if h.quality is None:
+        h.quality = quality_points(h)
+    total += h.quality
+    if q.nace_division:
+        total += W_SECTOR * _clamp(h.sectors.get(q.nace_division, (0, ""))[0] / 5)
+    if q.theme_ids and h.themes:
+        total += W_TRACK * _clamp(max(h.themes.get(pk, 0) for pk in q.theme_ids) / 5)
+    return round(total, 1)
+
+
+def quality_points(h: History) -> float:
+    """Lead time, completion and satisfaction: the same for every question."""
+    total = 0.0
     if h.median_quote_days is None or not h.signed:
         total += W_LEAD / 2
     else:
@@ -405,11 +418,7 @@ def points_knowledge(q: QuestionFacts, p: PartnerFacts) -> float:
         total += W_SATISFACTION / 2
     else:
         total += W_SATISFACTION * _smoothed(_clamp((h.satisfaction - 1) / 4), h.surveys, 0.5)
-    if q.nace_division:
-        total += W_SECTOR * _clamp(h.sectors.get(q.nace_division, (0, ""))[0] / 5)
-    if q.theme_ids and h.themes:
-        total += W_TRACK * _clamp(max(h.themes.get(pk, 0) for pk in q.theme_ids) / 5)
-    return round(total, 1)
+    return total
 
 
 def content_fit(q: QuestionFacts, theme_share: float, text_fit: float) -> float:
@@ -484,6 +493,95 @@ def partner_documents(
     }
 
 
+@dataclass
+class Catalogue:
+    """What every ranking reads of the active knowledge partners and does not depend on the
+    question: names, capacity, themes, text documents (with their token index) and hubs."""
+
+    names: dict[int, str]
+    capacity: dict[int, int]
+    themes: dict[int, frozenset[int]]
+    documents: dict[int, str]
+    index: text.TokenIndex
+    hubs: list[tuple[int, int, str]]  # hub, partner, the hub's region
+
+
+# Kept per process: reading and indexing a thousand partners was a third of a ranking. Valid
+# while the stamp (rows and highest id of partners, their themes, hubs and the themes, one
+# query) is unchanged — a rolled-back or new partner changes it — and edits in this process
+# drop it at once (``forget_catalogue``, on save); edits made by another process show within
+# ``CATALOGUE_SECONDS``.
+CATALOGUE_SECONDS = 60.0
+_catalogue: tuple[tuple[Any, ...], float, Catalogue] | None = None
+
+
+def forget_catalogue(*_args: Any, **_kwargs: Any) -> None:
+    global _catalogue
+    _catalogue = None
+
+
+def _catalogue_stamp() -> tuple[Any, ...]:
+    from django.db import connection
+
+    from digihub.network.models import Hub, KnowledgePartner, Theme
+
+    tables = [
+        KnowledgePartner._meta.db_table,
+        KnowledgePartner.themes.through._meta.db_table,
+        Hub.partners.through._meta.db_table,
+        Theme._meta.db_table,
+    ]
+    # Table names of the models only, no values.
+    parts = [
+        f"(SELECT COUNT(*) FROM {t}), (SELECT MAX(id) FROM {t})"  # noqa: S608
+        for t in tables
+    ]
+    sql = "SELECT " + ", ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone() or ())
+
+
+def knowledge_catalogue() -> Catalogue:
+    global _catalogue
+    import time
+
+    from digihub.network.models import Hub, KnowledgePartner
+
+    stamp = _catalogue_stamp()
+    now = time.monotonic()
+    if (
+        _catalogue is not None
+        and _catalogue[0] == stamp
+        and now - _catalogue[1] < CATALOGUE_SECONDS
+    ):
+        return _catalogue[2]
+    themes, theme_words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
+    names: dict[int, str] = {}
+    capacity: dict[int, int] = {}
+    documents: dict[int, str] = {}
+    for pk, short, name, expertise, cap in KnowledgePartner.objects.filter(active=True).values_list(
+        "pk", "short_name", "name", "expertise", "capacity"
+    ):
+        names[pk] = str(KnowledgePartner(pk=pk, short_name=short, name=name))
+        capacity[pk] = cap
+        documents[pk] = text.joined([short, name, expertise, *theme_words.get(pk, [])])
+    catalogue = Catalogue(
+        names=names,
+        capacity=capacity,
+        themes={pk: frozenset(themes.get(pk, ())) for pk in names},
+        documents=documents,
+        index=text.TokenIndex(documents),
+        hubs=list(
+            Hub.partners.through.objects.values_list(
+                "hub_id", "knowledgepartner_id", "hub__province__region"
+            )
+        ),
+    )
+    _catalogue = (stamp, now, catalogue)
+    return catalogue
+
+
 def rank_knowledge_partners(
     question: Any,
     *,
@@ -494,20 +592,15 @@ def rank_knowledge_partners(
     """The active knowledge partners ranked for ``question``, best first (``limit`` of them).
 
     ``as_of`` replays a past decision with the history and load of that moment."""
-    from digihub.network.models import Hub, KnowledgePartner
+    from digihub.network.models import KnowledgePartner
 
     q = question_facts(question)
-    partners = {p.pk: p for p in KnowledgePartner.objects.filter(active=True)}
-    themes, theme_words = _theme_map(KnowledgePartner.themes.through, "knowledgepartner_id")
-    documents = {
-        pk: doc for pk, (_name, doc) in partner_documents("knowledge", theme_words).items()
-    }
-    fits = text.fit(q.text, documents, using=method)
+    catalogue = knowledge_catalogue()
+    documents = catalogue.documents
+    fits = text.fit(q.text, documents, using=method, index=catalogue.index)
     histories = history_module.for_ranking(as_of)
     distance: dict[int, str] = {}
-    for hub_id, partner_id, region in Hub.partners.through.objects.values_list(
-        "hub_id", "knowledgepartner_id", "hub__province__region"
-    ):
+    for hub_id, partner_id, region in catalogue.hubs:
         if hub_id == q.hub_id:
             distance[partner_id] = "hub"
         elif region == q.region and q.region and distance.get(partner_id) != "hub":
@@ -516,15 +609,15 @@ def rank_knowledge_partners(
     empty = History()
     facts = {
         pk: PartnerFacts(
-            theme_ids=frozenset(themes.get(pk, ())),
+            theme_ids=catalogue.themes[pk],
             text_fit=fits.get(pk, 0.0),
             words=[],
-            capacity=p.capacity,
+            capacity=catalogue.capacity[pk],
             running=None,
             history=histories.get(pk, empty),
             distance=distance.get(pk, ""),
         )
-        for pk, p in partners.items()
+        for pk in catalogue.names
     }
     # Count the load only of the partners that can still reach the list. Without its load a
     # partner's score is known up to the capacity line (at most W_CAPACITY more): take the
@@ -550,6 +643,8 @@ def rank_knowledge_partners(
                 exact[pk] = points_knowledge(q, facts[pk])
             if limit is not None and len(exact) >= limit:
                 cutoff = sorted(exact.values(), reverse=True)[limit - 1]
+        # Model instances only for the partners that reached the list (their names order ties).
+        partners = KnowledgePartner.objects.in_bulk(list(exact))
         candidates = [
             Candidate(
                 partner=partners[pk],
@@ -564,6 +659,7 @@ def rank_knowledge_partners(
                 covers=bool(q.theme_ids) and q.theme_ids <= facts[pk].theme_ids,
             )
             for pk in exact
+            if pk in partners
         ]
     finally:
         _EXPLAIN.reset(token)

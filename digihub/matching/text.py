@@ -94,22 +94,44 @@ def shared_words(question: str, document: str, limit: int = 3) -> list[str]:
     return seen
 
 
-def token_fit(question: str, documents: Mapping[int, str]) -> dict[int, float]:
-    """The fallback: idf-weighted share of the question's stems that each document has."""
-    docs = {pk: set(stems(text)) for pk, text in documents.items()}
-    if not docs:
-        return {}
-    frequency: Counter[str] = Counter()
-    for words in docs.values():
-        frequency.update(words)
-    total = len(docs)
-    wanted = set(stems(question))
-    weights = {w: math.log(1 + total / (1 + frequency[w])) for w in wanted}
-    whole = sum(weights.values())
-    if not whole:
-        return dict.fromkeys(docs, 0.0)
-    raw = {pk: sum(weights[w] for w in wanted & words) / whole for pk, words in docs.items()}
-    return _normalised(raw)
+class TokenIndex:
+    """The documents' stems and how many documents have each: what ``token_fit`` reads of the
+    partners, built once for a set of documents rather than for every question."""
+
+    def __init__(self, documents: Mapping[int, str]) -> None:
+        self.docs = {pk: frozenset(stems(text)) for pk, text in documents.items()}
+        self.frequency: Counter[str] = Counter()
+        for words in self.docs.values():
+            self.frequency.update(words)
+        # Which documents hold each stem: a question's few stems then visit only the documents
+        # that share one, not all of them.
+        self.holders: dict[str, list[int]] = {}
+        for pk, words in self.docs.items():
+            for word in words:
+                self.holders.setdefault(word, []).append(pk)
+
+    def fit(self, question: str) -> dict[int, float]:
+        if not self.docs:
+            return {}
+        total = len(self.docs)
+        wanted = set(stems(question))
+        weights = {w: math.log(1 + total / (1 + self.frequency[w])) for w in wanted}
+        whole = sum(weights.values())
+        raw = dict.fromkeys(self.docs, 0.0)
+        if not whole:
+            return raw
+        for word, weight in weights.items():
+            for pk in self.holders.get(word, ()):
+                raw[pk] += weight / whole
+        return _normalised(raw)
+
+
+def token_fit(
+    question: str, documents: Mapping[int, str], index: TokenIndex | None = None
+) -> dict[int, float]:
+    """The fallback: idf-weighted share of the question's stems that each document has
+    (``index``: the documents' ``TokenIndex`` when the caller keeps one)."""
+    return (index or TokenIndex(documents)).fit(question)
 
 
 def _normalised(raw: Mapping[int, float]) -> dict[int, float]:
@@ -187,7 +209,11 @@ def method() -> str:
 
 
 def fit(
-    question: str, documents: Mapping[int, str], *, using: str | None = None
+    question: str,
+    documents: Mapping[int, str],
+    *,
+    using: str | None = None,
+    index: TokenIndex | None = None,
 ) -> dict[int, float]:
     """The fit of each document with ``question`` by ``using`` (default: the database's best)."""
     chosen = using or method()
@@ -195,7 +221,7 @@ def fit(
         return dict.fromkeys(documents, 0.0)
     if chosen == "postgres":
         return postgres_fit(question, documents)
-    return token_fit(question, documents)
+    return token_fit(question, documents, index)
 
 
 def joined(parts: Iterable[str]) -> str:
