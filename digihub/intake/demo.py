@@ -109,6 +109,35 @@ def build(count: int = 36, seed: int = 7) -> None:
             )
         _backdate(question, held_on)
 
+    # Every demo advisor opens the queue on something new: two questions of this week per chamber.
+    for offset, chamber_id in enumerate(sorted(c for c in advisors if c is not None)):
+        for company in (
+            Company.objects.filter(chamber_id=chamber_id)
+            .prefetch_related("contacts")
+            .order_by("-pk")[:2]
+        ):
+            contact = company.contacts.first()
+            question, _ = services.register_question(
+                actor=None,
+                data=services.Registration(
+                    enterprise_number=company.enterprise_number,
+                    company_name=company.name,
+                    postcode=company.postcode,
+                    city=company.city,
+                    first_name=contact.first_name if contact else "Jan",
+                    last_name=contact.last_name if contact else "Peeters",
+                    email=contact.email if contact else "",
+                    text=TEXTS[(offset + company.pk) % len(TEXTS)],
+                    themes=rng.sample(themes, 2) if themes else (),
+                    consent=True,
+                    channel=Channel.PUBLIC_FORM,
+                ),
+            )
+            recent = now - dt.timedelta(days=1 + company.pk % 4, hours=offset)
+            Question.objects.filter(pk=question.pk).update(
+                registered_at=recent, last_activity_at=recent
+            )
+
 
 def _backdate(question: Question, held_on: dt.date) -> None:
     """Spread the demo history over the past, so counts for earlier dates have something to show."""
