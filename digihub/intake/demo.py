@@ -41,17 +41,10 @@ def build(count: int = 36, seed: int = 7) -> None:
     now = timezone.now()
     for index, company in enumerate(companies):
         contact = company.contacts.first()
-        data = services.Registration(
-            enterprise_number=company.enterprise_number,
-            company_name=company.name,
-            postcode=company.postcode,
-            city=company.city,
-            first_name=contact.first_name if contact else "Jan",
-            last_name=contact.last_name if contact else "Peeters",
-            email=contact.email if contact else "",
+        data = _registration(
+            company,
             text=TEXTS[index % len(TEXTS)],
             themes=rng.sample(themes, 2) if themes else (),
-            consent=True,
             channel=[Channel.PUBLIC_FORM, Channel.ADVISOR, Channel.PARTNER][index % 3],
         )
         passed_on_by = (
@@ -116,20 +109,12 @@ def build(count: int = 36, seed: int = 7) -> None:
             .prefetch_related("contacts")
             .order_by("-pk")[:2]
         ):
-            contact = company.contacts.first()
             question, _ = services.register_question(
                 actor=None,
-                data=services.Registration(
-                    enterprise_number=company.enterprise_number,
-                    company_name=company.name,
-                    postcode=company.postcode,
-                    city=company.city,
-                    first_name=contact.first_name if contact else "Jan",
-                    last_name=contact.last_name if contact else "Peeters",
-                    email=contact.email if contact else "",
+                data=_registration(
+                    company,
                     text=TEXTS[(offset + company.pk) % len(TEXTS)],
                     themes=rng.sample(themes, 2) if themes else (),
-                    consent=True,
                     channel=Channel.PUBLIC_FORM,
                 ),
             )
@@ -137,6 +122,26 @@ def build(count: int = 36, seed: int = 7) -> None:
             Question.objects.filter(pk=question.pk).update(
                 registered_at=recent, last_activity_at=recent
             )
+
+
+def _registration(
+    company: Company, *, text: str, themes: list[Theme] | tuple[()], channel: str
+) -> services.Registration:
+    """The company's question as its first contact would type it."""
+    contact = company.contacts.first()  # type: ignore[attr-defined]
+    return services.Registration(
+        enterprise_number=company.enterprise_number,
+        company_name=company.name,
+        postcode=company.postcode,
+        city=company.city,
+        first_name=contact.first_name if contact else "Jan",
+        last_name=contact.last_name if contact else "Peeters",
+        email=contact.email if contact else "",
+        text=text,
+        themes=themes,
+        consent=True,
+        channel=channel,
+    )
 
 
 def _backdate(question: Question, held_on: dt.date) -> None:
