@@ -5,7 +5,8 @@
     … bench/page_cost.py --only "hub budget dashboard" --queries  # the slowest queries
 
 Renders the pages of ``bench/pages.py`` with the Django test client (the report figures cache
-off so every request pays for what it shows) and prints the
+and the kept pages off so every request pays for what it shows; ``--kept`` measures a page
+served again while its data did not change) and prints the
 first request and the median of the next ``--runs`` (compiled templates are kept per process,
 as Django does by default). On a machine shared with other work the CPU
 time of the process is the figure to compare: the wall time also counts waiting for a core.
@@ -36,11 +37,18 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the last request")
     parser.add_argument("--queries", action="store_true", help="print the slowest queries")
     parser.add_argument("--sort", default="cumulative", help="cProfile order (cumulative, tottime)")
+    parser.add_argument(
+        "--kept",
+        action="store_true",
+        help="serve kept pages (digihub.core.page_cache) as a signed-in browser gets them; "
+        "without it every request renders its page",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/digihub_bench")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DIGIHUB_TESTING", "1")
     os.environ.setdefault("DIGIHUB_REPORT_CACHE_SECONDS", "0")
+    os.environ["DIGIHUB_PAGE_CACHE_SECONDS"] = "60" if args.kept else "0"
     import django
 
     django.setup()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -331,24 +332,35 @@ DIGIHUB_DMA_REMINDER_DAYS = int(os.environ.get("DIGIHUB_DMA_REMINDER_DAYS", "7")
 DIGIHUB_DMA_MAX_REMINDERS = int(os.environ.get("DIGIHUB_DMA_MAX_REMINDERS", "2"))
 
 
-def _caches(url: str) -> dict[str, dict[str, str]]:
+def _caches(url: str) -> dict[str, dict[str, Any]]:
     """DIGIHUB_CACHE_URL: empty = memory of each process; file:///dir = shared by the workers
-    of one machine; redis://host:port/db = shared by every machine (needs the redis package)."""
+    of one machine; redis://host:port/db = shared by every machine (needs the redis package).
+    Kept pages (``digihub.core.page_cache``) have a cache of their own, so that many large pages
+    never push the small entries (badges, report figures) out."""
     if url.startswith("file://"):
-        return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": url.removeprefix("file://"),
-            }
+        backend = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
         }
-    if url.startswith(("redis://", "rediss://")):
+    elif url.startswith(("redis://", "rediss://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    else:
         return {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "pages",
+                # about 30 MB per worker at the size of a busy list page
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            },
         }
-    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"default": backend, "pages": {**backend, "KEY_PREFIX": "pages"}}
 
 
 CACHES = _caches(os.environ.get("DIGIHUB_CACHE_URL", ""))
+# Busy pages are kept per person for at most this long (seconds; 0 = never) while their data
+# stays the same (digihub.core.page_cache): what depends on the clock alone is never older.
+DIGIHUB_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIHUB_PAGE_CACHE_SECONDS", "60"))
 
 # The report page, its five charts and its downloads share one computation of the figures for
 # this long (seconds; 0 = always compute). At the scale of every European hub one computation

@@ -20,3 +20,23 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class DataChange(models.Model):
+    """One row: a counter that every committed change of the platform's data moves on.
+
+    Pages kept in the cache (``digihub.core.page_cache``) are filed under this counter, so a
+    change committed by any worker process or machine makes every kept page obsolete at once;
+    ``digihub.core.changes`` moves it and reads it."""
+
+    counter = models.BigIntegerField(_("counter"), default=0)
+
+    class Meta:
+        verbose_name = _("data change counter")
+        verbose_name_plural = _("data change counters")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="core_datachange_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.counter)

@@ -18,6 +18,7 @@ from digihub.core.access import can, get_visible_or_404, require, visible
 from digihub.core.forms import add_errors
 from digihub.core.lists import Column, Table, bulk
 from digihub.core.money import ZERO
+from digihub.core.page_cache import cached_page
 from digihub.core.pagination import paginate
 from digihub.core.pdf import render_pdf
 from digihub.network.models import Hub
@@ -34,6 +35,7 @@ def _require_budget_reader(request: HttpRequest) -> None:
 
 
 @login_required
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_budget_reader(request)
     programmes = list(visible(request.user, Programme))

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from digihub.core.page_cache import cached_page
 from digihub.core.pagination import paginate
 
 from .selectors import Pending
@@ -13,6 +14,7 @@ PER_PAGE = 50
 
 
 @login_required
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     """What awaits the signed-in person, the most pressing first, one page at a time."""
     pending = Pending(request.user)

@@ -20,6 +20,7 @@ from digihub.core import throttle
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
 from digihub.core.lists import Column, Table, bulk
+from digihub.core.page_cache import cached_page
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
@@ -160,6 +161,7 @@ TABS = ("new", "mine", "waiting", "stale", "decided", "all")
 
 
 @login_required
+@cached_page
 def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role == Role.SME:

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from digihub.core.page_cache import cached_page
 from digihub.core.pdf import render_pdf
 from digihub.funding.models import HubBudget, Programme, ProjectKind
 from digihub.funding.selectors import budget_overview
@@ -202,6 +203,7 @@ def _intro(figures: Figures) -> str:
 
 
 @login_required
+@cached_page(bypass=("fresh",))
 def report(request: HttpRequest) -> HttpResponse:
     computed = _compute(request)
     form, figures, prediction = computed.form, computed.figures, computed.forecast

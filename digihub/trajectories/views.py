@@ -21,6 +21,7 @@ from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
 from digihub.core.lists import Column, Table
 from digihub.core.money import ZERO
+from digihub.core.page_cache import cached_page
 from digihub.core.pagination import paginate
 from digihub.core.uploads import serve
 from digihub.core.workflow import NotNow
@@ -60,6 +61,7 @@ def _trajectory(request: HttpRequest, pk: int) -> Trajectory:
 
 
 @login_required
+@cached_page
 def trajectory_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role == Role.PARTNER:
@@ -142,6 +144,7 @@ TRAJECTORY_COLUMNS = [
 
 
 @login_required
+@cached_page
 def partner_workspace(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role != Role.PARTNER:
@@ -330,6 +333,7 @@ def _next_step(user: Any, t: Trajectory, current: Quote | None) -> dict[str, str
 
 
 @login_required
+@cached_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     t = _trajectory(request, pk)
     return render(request, "trajectories/detail.html", _detail_context(request, t))

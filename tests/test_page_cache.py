@@ -1,0 +1,150 @@
+"""Busy pages kept per person while their data stays the same (digihub.core.page_cache)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from digihub.companies.models import Company
+from digihub.core import changes
+from digihub.core.models import DataChange
+from digihub.core.page_cache import HIT_HEADER
+
+from .test_page_fixed_cost import _register
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
+
+QUEUE = "/questions/?tab=all"
+
+
+def _get(client: Any, url: str = QUEUE) -> Any:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def _kept(client: Any, url: str = QUEUE) -> None:
+    """The first request gets the CSRF cookie a browser keeps, the second is kept."""
+    _get(client, url)
+    _get(client, url)
+
+
+def _counter() -> int:
+    changes.generation()  # the row is made on first use
+    return DataChange.objects.get(pk=1).counter
+
+
+def test_a_page_is_served_again_while_nothing_changed(
+    people: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    _register(people, "one@x.example")
+    client = client_for(people.advisor_a)
+    _kept(client)
+    with django_assert_max_num_queries(3):  # session, user, generation of the data
+        response = _get(client)
+    assert response[HIT_HEADER] == "hit"
+    assert "Bedrijf X" in response.content.decode()
+
+
+def test_a_change_through_a_service_shows_on_the_next_request(people: Any, client_for: Any) -> None:
+    client = client_for(people.advisor_a)
+    _kept(client)
+    question = _register(people, "one@x.example")
+    response = _get(client)
+    assert not response.has_header(HIT_HEADER)
+    assert question.reference in response.content.decode()
+
+
+def test_a_bulk_update_shows_too(people: Any, client_for: Any) -> None:
+    _register(people, "one@x.example")
+    client = client_for(people.advisor_a)
+    _kept(client)
+    # A queryset update sends no model signal: the statement itself is seen.
+    Company.objects.filter(pk=people.company_x.pk).update(name="Renamed Works")
+    response = _get(client)
+    assert not response.has_header(HIT_HEADER)
+    assert "Renamed Works" in response.content.decode()
+
+
+def test_a_change_committed_by_another_worker_shows(people: Any, client_for: Any) -> None:
+    _register(people, "one@x.example")
+    client = client_for(people.advisor_a)
+    _kept(client)
+    # What another process does when its transaction commits; this process writes nothing.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_datachange SET counter = counter + 1 WHERE id = 1")
+    assert not _get(client).has_header(HIT_HEADER)
+    assert _get(client)[HIT_HEADER] == "hit"
+
+
+def test_the_shared_counter_moves_once_when_a_transaction_commits(people: Any) -> None:
+    _register(people, "one@x.example")
+    before = _counter()
+    with transaction.atomic():
+        Company.objects.filter(pk=people.company_x.pk).update(name="One")
+        Company.objects.filter(pk=people.company_y.pk).update(name="Two")
+        assert _counter() == before  # nothing is announced before the rows are committed
+    assert _counter() == before + 1
+
+
+def test_a_rolled_back_change_is_not_announced_but_is_not_served_either(people: Any) -> None:
+    _register(people, "one@x.example")
+    before, local = _counter(), changes.generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Company.objects.filter(pk=people.company_x.pk).update(name="Gone")
+        raise RuntimeError
+    assert _counter() == before
+    assert changes.generation() != local  # pages kept during the transaction are not reused
+
+
+def test_another_person_never_gets_the_kept_page(people: Any, client_for: Any) -> None:
+    _register(people, "one@x.example")
+    _kept(client_for(people.advisor_a))
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(people.advisor_b)
+    _get(other)
+    response = _get(other)
+    assert not response.has_header(HIT_HEADER)
+    assert "Bedrijf X" not in response.content.decode()
+
+
+def test_a_message_after_an_action_that_changed_nothing_is_shown(
+    people: Any, client_for: Any
+) -> None:
+    client = client_for(people.advisor_a)
+    _kept(client)
+    # Taking no question at all writes nothing, yet the page must say why.
+    response = client.post(reverse("intake:bulk_take"), {"next": QUEUE}, follow=True)
+    assert "Select at least one question." in response.content.decode()
+    assert not response.has_header(HIT_HEADER)
+
+
+def test_no_page_is_kept_when_switched_off(people: Any, client_for: Any, settings: Any) -> None:
+    settings.DIGIHUB_PAGE_CACHE_SECONDS = 0
+    client = client_for(people.advisor_a)
+    _kept(client)
+    assert not _get(client).has_header(HIT_HEADER)
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('INSERT INTO "companies_company" ("name") VALUES (%s)', True),
+        ('UPDATE "trajectories_trajectory" SET "phase" = %s', True),
+        ('DELETE FROM "intake_question" WHERE id = 1', True),
+        ("TRUNCATE registry_enterprise", True),
+        ("INSERT OR IGNORE INTO companies_contact (id) VALUES (1)", True),
+        ("WITH moved AS (SELECT 1) UPDATE funding_paymentrequest SET status = 'paid'", True),
+        ('SELECT "companies_company"."name" FROM "companies_company"', False),
+        ('SELECT 1 FROM "funding_budget" FOR UPDATE', False),
+        ('UPDATE "django_session" SET "expire_date" = %s', False),
+        ("INSERT INTO core_throttlecounter (key) VALUES (%s) ON CONFLICT DO UPDATE", False),
+        ("UPDATE core_datachange SET counter = counter + 1 WHERE id = 1", False),
+    ],
+)
+def test_which_statements_are_changes(sql: str, writes: bool) -> None:
+    assert changes._writes(sql) is writes
