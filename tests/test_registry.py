@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from digihub.companies.models import Company
 from digihub.registry import lookup
 from digihub.registry.kbo import import_extract
-from digihub.registry.models import Denomination, Enterprise, ImportRun
+from digihub.registry.models import Denomination, Enterprise, ImportRun, NameWord, name_words
 
 from .factories import make_company
 from .kbo_files import dotted, valid_number, write_extract
@@ -216,6 +221,69 @@ def test_name_search_puts_active_enterprises_first(imported: Path) -> None:
     assert BAKERY in [h.number for h in lookup.search("kroon")]
     assert [h.number for h in lookup.search("0201.31")] == [BAKERY]
     assert lookup.search("x") == []
+
+
+def _words() -> set[str]:
+    return set(NameWord.objects.values_list("word", flat=True))
+
+
+def test_the_words_of_the_names_follow_full_and_update_extracts(
+    imported: Path, tmp_path: Path
+) -> None:
+    assert name_words("électricité dupont-smet & fils, 2000 bv") == [
+        "électricité",
+        "dupont",
+        "smet",
+        "fils",
+    ]
+    words = _words()
+    assert {"bakkerij", "kroon", "jansen", "zonen", "boulangerie", "couronne", "codewerf"} <= words
+    assert {"fils", "hoekje"} <= words
+    assert not words & {"de", "la", "bdk", "het", "oud"}  # shorter than four letters
+    write_extract(
+        tmp_path / "KboOpenData_0142_2026_12_Update.zip",
+        number=142,
+        kind="update",
+        snapshot="01-12-2026",
+        tables={
+            "denomination_delete": [(dotted(SHOP),)],
+            "denomination_insert": [
+                (dotted(SHOP), "2", "001", "Codewerf"),
+                (dotted(SHOP), "2", "003", "Digitaal Atelier Meir"),
+            ],
+        },
+    )
+    import_extract(tmp_path / "KboOpenData_0142_2026_12_Update.zip", refresh=False)
+    assert {"digitaal", "atelier", "meir", "codewerf"} <= _words()
+    # A word no name uses any more stays until the next full extract (see kbo._fill_name_words).
+    assert "jansen" in _words()
+
+
+def test_the_data_migration_fills_the_words_of_names_already_imported(imported: Path) -> None:
+    NameWord.objects.all().delete()
+    migration = importlib.import_module("digihub.registry.migrations.0006_fill_name_words")
+    migration.forwards(django_apps, SimpleNamespace(connection=connection))
+    assert {"bakkerij", "couronne", "codewerf", "hoekje"} <= _words()
+    assert "bdk" not in _words()
+
+
+@pytest.mark.postgres
+def test_a_misspelt_name_is_corrected_word_by_word(imported: Path) -> None:
+    if not lookup.has_trigram():
+        pytest.skip("needs PostgreSQL with pg_trgm")
+    with CaptureQueriesContext(connection) as captured:
+        hits = lookup.search("bakkreij", language="nl")  # two letters swapped
+    assert [h.number for h in hits] == [BAKERY, STOPPED]
+    # Corrected against the words, not by comparing the text with every name (slow at scale).
+    assert not any("word_similarity" in q["sql"] or "<%" in q["sql"] for q in captured)
+    assert [h.number for h in lookup.search("codewref")] == [SHOP]
+    # Each misspelt word of a longer text, the rest kept as typed.
+    assert [h.number for h in lookup.search("bakkerij de kroom")] == [BAKERY]
+    assert [h.number for h in lookup.search("boulangrie la couronen")] == [BAKERY]
+    # Like no word at all: nothing, without reading the names' trigram index.
+    with CaptureQueriesContext(connection) as captured:
+        assert lookup.search("qxzvjwpk") == []
+    assert not any("LIKE '%qxzvjwpk%'" in q["sql"] for q in captured)
 
 
 def test_importing_the_same_extract_again_changes_nothing(imported: Path, tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ On PostgreSQL each file is streamed with ``COPY`` into a temporary staging table
 the lookup table with one set-based statement (a full file replaces the table, its indexes rebuilt
 afterwards); on other databases rows go in batches. Every file of every extract is one transaction
 with its ``ImportRun`` row: an interrupted import resumes at the first unfinished file, and
-importing an extract again changes nothing.
+importing an extract again changes nothing. The distinct words of the names (``NameWord``, for
+correcting misspelt words in the look-up) follow the denominations in the same transaction.
 """
 
 from __future__ import annotations
@@ -32,7 +33,19 @@ from django.utils.translation import gettext_lazy
 
 from digihub.core.notifications import message
 
-from .models import Activity, Address, Code, Denomination, Enterprise, Establishment, ImportRun
+from .models import (
+    WORD_MIN_LENGTH,
+    WORD_SEPARATORS,
+    Activity,
+    Address,
+    Code,
+    Denomination,
+    Enterprise,
+    Establishment,
+    ImportRun,
+    NameWord,
+    name_words,
+)
 
 NACE_VERSIONS = ("2008", "2025")
 BATCH = 5000
@@ -404,6 +417,9 @@ def _batches(source: Source, spec: Spec, name: str, mode: str, report: Report) -
             keys = sorted({_value(spec.key, row) for row in batch})
             _touch(spec, keys, batch, report)
             model.objects.filter(**{f"{key_field}__in": keys}).delete()
+    words = spec.name == "denomination" and mode in ("full", "insert")
+    if words and mode == "full":
+        NameWord.objects.all().delete()
     count = 0
     for batch in _chunks(source, name):
         count += len(batch)
@@ -415,6 +431,11 @@ def _batches(source: Source, spec: Spec, name: str, mode: str, report: Report) -
             if spec.keep(row)
         ]
         model.objects.bulk_create(objects, ignore_conflicts=spec.name == "code")
+        if words:
+            found = {w for o in objects for w in name_words(o.search)}
+            NameWord.objects.bulk_create(
+                [NameWord(word=w) for w in sorted(found)], ignore_conflicts=True
+            )
     return count
 
 
@@ -475,6 +496,8 @@ def _copy_postgres(
                 for statement in indexes:
                     cursor.execute(statement)
                 cursor.execute(f"ANALYZE {table}")
+                if spec.name == "denomination":
+                    _fill_name_words(cursor, None, log)
             elif mode == "delete":
                 cursor.execute(
                     f"DELETE FROM {table} WHERE {key_col} IN (SELECT {key_sql} FROM {staging})"  # noqa: S608 - model names, checked header
@@ -487,8 +510,43 @@ def _copy_postgres(
                 cursor.execute(
                     f"INSERT INTO {table} ({targets}) SELECT {values} FROM {staging} {where}"  # noqa: S608 - model names, checked header
                 )
+                if spec.name == "denomination":
+                    _fill_name_words(cursor, staging, log)
             cursor.execute(f"DROP TABLE {staging}")
     return rows
+
+
+def _fill_name_words(cursor: Any, staging: str | None, log: Callable[[str], None]) -> None:
+    """The distinct words of the names, for correcting misspelt words in the look-up.
+
+    After a full denomination file (``staging`` None) the table is rebuilt from all names, so
+    words nobody uses any more go. After an update's insert file the words of its names are
+    added; a word whose last name an update deleted stays until the next full extract (a spare
+    word costs a correction candidate that leads nowhere, never a wrong hit), which keeps an
+    update from scanning every name again."""
+    t0 = time.monotonic()
+    source = (
+        f"(SELECT lower(denomination) AS search FROM {staging}) AS d"  # noqa: S608 - staging name
+        if staging
+        else "registry_denomination AS d"
+    )
+    indexes: list[str] = []
+    if staging is None:
+        # Millions of names give hundreds of thousands of words: index them once, at the end.
+        indexes = _drop_indexes(cursor, "registry_nameword")
+        cursor.execute("TRUNCATE registry_nameword")
+    cursor.execute(
+        "INSERT INTO registry_nameword (word) SELECT DISTINCT w "  # noqa: S608 - fixed names
+        f"FROM {source}, regexp_split_to_table(d.search, %s) AS w "
+        "WHERE length(w) >= %s AND w !~ '^[0-9]+$' ON CONFLICT DO NOTHING",
+        [WORD_SEPARATORS, WORD_MIN_LENGTH],
+    )
+    added = cursor.rowcount
+    for statement in indexes:
+        cursor.execute(statement)
+    if staging is None:
+        cursor.execute("ANALYZE registry_nameword")
+    log(f"    name words: {added} added in {time.monotonic() - t0:.1f} s")
 
 
 def _touch_postgres(

@@ -2,13 +2,15 @@
 
 ``search(q)`` finds enterprises by number (whole or the first digits, with or without dots, an
 establishment unit's number leads to its enterprise) or by name: names starting with what was
-typed first, then similar names (PostgreSQL ``pg_trgm``; elsewhere names containing it).
+typed first, then names containing it, then (PostgreSQL ``pg_trgm``) the same with each misspelt
+word corrected against the distinct words of the names.
 ``fill_values`` turns an enterprise into the company fields a form or the refresh fills in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -23,7 +25,16 @@ from django.utils.translation import gettext as _
 
 from digihub.companies.validators import format_enterprise_number
 
-from .models import Activity, Address, Code, Denomination, Enterprise, Establishment
+from .models import (
+    WORD_LETTERS,
+    Activity,
+    Address,
+    Code,
+    Denomination,
+    Enterprise,
+    Establishment,
+    name_words,
+)
 
 LIMIT = 10
 ACTIVE = "AC"
@@ -196,41 +207,97 @@ def _numbers_like(digits: str, limit: int) -> list[str]:
 
 
 def _names_like(text: str, limit: int) -> list[str]:
-    """Names starting with the text (a b-tree range), then names containing it, then — for typing
-    errors — names with a word like it (both on the trigram index; each stops at the limit instead
-    of ranking every match, which keeps common words fast)."""
+    """Names starting with the text (a b-tree range), then names containing it (the trigram
+    index), then — for typing errors — the same for the text with its misspelt words corrected
+    (``_corrected``). Each step stops at the limit instead of ranking every match, which keeps
+    common words fast."""
     wanted = limit + 5
     found: dict[str, None] = {}
 
-    def add(values: Iterable[str]) -> None:
-        found.update(dict.fromkeys(values))
+    trigram = has_trigram()
 
-    add(
-        Denomination.objects.filter(search__startswith=text).values_list(
+    def look(typed: str) -> None:
+        names = Denomination.objects.exclude(entity_number__in=list(found)).values_list(
             "entity_number", flat=True
-        )[:wanted]
-    )
-    if len(found) < wanted and len(text) >= 3:
-        add(
-            Denomination.objects.filter(search__contains=text)
-            .exclude(entity_number__in=list(found))
-            .values_list("entity_number", flat=True)[:wanted]
         )
-    if len(found) < limit and len(text) >= 4 and has_trigram():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT entity_number, word_similarity(%s, search) AS sim "
-                "FROM registry_denomination WHERE %s <%% search LIMIT %s",
-                [text, text, wanted * 4],
-            )
-            similar = sorted(cursor.fetchall(), key=lambda row: -row[1])
-        add(row[0] for row in similar)
+        found.update(dict.fromkeys(names.filter(search__startswith=typed)[: wanted - len(found)]))
+        if len(found) < wanted and len(typed) >= 3 and not (trigram and _in_no_word(typed)):
+            found.update(dict.fromkeys(names.filter(search__contains=typed)[: wanted - len(found)]))
+
+    look(text)
+    if len(found) < limit and trigram:
+        for corrected in _corrected(text):
+            look(corrected)
+            if len(found) >= wanted:
+                break
     numbers = list(found)
     # A name of an establishment unit leads to its enterprise.
     parents = dict(
         Establishment.objects.filter(number__in=numbers).values_list("number", "enterprise_number")
     )
     return list(dict.fromkeys(parents.get(n, n) for n in numbers))
+
+
+def _in_no_word(text: str) -> bool:
+    """Whether a word of the text (four letters or more) is part of no known word: then no name
+    contains the text, which the small word table tells in a millisecond where the names'
+    trigram index reads hundreds of candidate names (a misspelt word's usual trigrams)."""
+    words = list(dict.fromkeys(name_words(text)))
+    if not words:
+        return False
+    with connection.cursor() as cursor:
+        # Words hold letters and digits only: nothing to escape in the pattern.
+        cursor.execute(
+            "SELECT 1 FROM unnest(%s::text[]) AS q(w) WHERE NOT EXISTS ("
+            "SELECT 1 FROM registry_nameword WHERE word LIKE '%%' || q.w || '%%') LIMIT 1",
+            [words],
+        )
+        return cursor.fetchone() is not None
+
+
+CANDIDATES = 3  # known words tried per misspelt word, and corrected texts looked up
+_WORD = re.compile(f"[{WORD_LETTERS}]+")
+
+
+def _corrected(text: str) -> list[str]:
+    """The text with each unknown word (four letters or more, not a word of any name) replaced
+    by the known words most like it, the most similar first; [] when a word is like no known
+    word (gibberish: nothing to look up). One query on the small trigram index of ``NameWord``
+    (a word is its own best match when known), instead of comparing the text with every name."""
+    words = list(dict.fromkeys(name_words(text)))
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT q.w, c.word, c.sim FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
+            "SELECT word, similarity(word, q.w) AS sim FROM registry_nameword "
+            "WHERE word %% q.w ORDER BY sim DESC, word LIMIT %s) AS c",
+            [words, CANDIDATES],
+        )
+        rows = cursor.fetchall()
+    like: dict[str, list[tuple[float, str]]] = {w: [] for w in words}
+    for typed, word, similarity in rows:
+        like[typed].append((float(similarity), word))
+    choices: dict[str, list[tuple[float, str]]] = {}
+    for typed, candidates in like.items():
+        if not candidates:
+            return []
+        if all(word != typed for _sim, word in candidates):
+            choices[typed] = candidates
+    if not choices:
+        return []  # every word is known: the text itself was looked up already
+    # Every word at its best correction, then one word at a time at its next best.
+    best = {typed: candidates[0] for typed, candidates in choices.items()}
+    options = [best] + [
+        {**best, typed: other} for typed, candidates in choices.items() for other in candidates[1:]
+    ]
+    options.sort(key=lambda option: -sum(sim for sim, _word in option.values()))
+    texts = [_replace_words(text, option) for option in options[:CANDIDATES]]
+    return list(dict.fromkeys(texts))
+
+
+def _replace_words(text: str, option: dict[str, tuple[float, str]]) -> str:
+    return _WORD.sub(lambda m: option[m[0]][1] if m[0] in option else m[0], text)
 
 
 _CODE_CACHE: dict[str, Any] = {"at": 0.0, "table": {}}

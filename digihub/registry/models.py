@@ -9,6 +9,8 @@ without dots (``0201310929``), as ``Company.enterprise_number``.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -64,6 +66,39 @@ class Denomination(models.Model):
 
     def __str__(self) -> str:
         return self.denomination
+
+
+# A word of a name: digits and letters of the Latin scripts (a-z, U+00C0–U+024F: French, Dutch,
+# German accents); anything else separates words. Spelled out instead of [[:alnum:]] so that
+# Python and PostgreSQL agree whatever the database's locale (under C.UTF-8 PostgreSQL's
+# [[:alnum:]] is ASCII only and would cut "électricité" in two).
+WORD_LETTERS = "0-9a-z\u00c0-\u024f"
+WORD_SEPARATORS = f"[^{WORD_LETTERS}]+"
+_SEPARATORS = re.compile(WORD_SEPARATORS)
+# Four letters at least: a shorter word has too few trigrams for a similarity to mean anything
+# (two letters swapped in a three-letter word change three of its four trigrams), and the short
+# ones (nv, bv, de, van, les) are the most common and need no correcting.
+WORD_MIN_LENGTH = 4
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a lower-case name that ``NameWord`` keeps, in order (repeats included)."""
+    return [
+        word
+        for word in _SEPARATORS.split(text)
+        if len(word) >= WORD_MIN_LENGTH and not word.isdigit()
+    ]
+
+
+class NameWord(models.Model):
+    """A distinct word of the lower-case names (``Denomination.search``), with a trigram index of
+    its own on PostgreSQL: a misspelt word is corrected against these few hundred thousand words
+    instead of against millions of names. Filled by the import; see ``kbo.fill_name_words``."""
+
+    word = models.CharField(max_length=320, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Address(models.Model):
