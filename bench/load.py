@@ -119,6 +119,7 @@ def session_cookie(email: str) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
 
     from digihub.accounts.models import User
 
@@ -128,7 +129,20 @@ def session_cookie(email: str) -> str:
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    # The CSRF cookie a browser keeps from its first page: pages are kept per person only for a
+    # client that has one (their forms carry a token of it).
+    csrf = _get_new_csrf_string()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+
+
+def announce_changes(per_second: float, stop: threading.Event) -> None:
+    """What a committed change by any worker does to kept pages, ``per_second`` times a second."""
+    from django.db import connection
+
+    while not stop.wait(1 / per_second):
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_datachange SET counter = counter + 1 WHERE id = 1")
+    connection.close()
 
 
 def explain(path: str, email: str, top: int = 2) -> list[str]:
@@ -177,6 +191,18 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="render every request (kept pages off: DIGIHUB_PAGE_CACHE_SECONDS=0)",
+    )
+    parser.add_argument(
+        "--changes-per-second",
+        type=float,
+        default=0.0,
+        help="committed changes elsewhere in the network per second, each of which makes "
+        "every kept page obsolete",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/digihub_bench")
@@ -192,6 +218,7 @@ def main() -> None:
         "DIGIHUB_DEMO_MODE": "1",
         # As in production with several workers: they share computed report figures.
         "DIGIHUB_CACHE_URL": "file://" + tempfile.mkdtemp(prefix="digihub-bench-cache-"),
+        "DIGIHUB_PAGE_CACHE_SECONDS": "0" if args.render else "60",
     }
     os.environ.update(
         {
@@ -207,6 +234,7 @@ def main() -> None:
     subprocess.run(  # noqa: S603
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+    stop = threading.Event()
     server = subprocess.Popen(  # noqa: S603
         [
             python,
@@ -239,8 +267,14 @@ def main() -> None:
         selected = [p for p in pages() if not args.only or p[0] in args.only.split(",")]
         cookies: dict[str, str] = {}
         print(
-            f"{args.users} concurrent users, {args.seconds:.0f} s per page, {args.workers} gunicorn workers\n"
+            f"{args.users} concurrent users, {args.seconds:.0f} s per page, {args.workers} gunicorn "
+            f"workers, kept pages {'off' if args.render else 'on'}, "
+            f"{args.changes_per_second:g} changes/s elsewhere\n"
         )
+        if args.changes_per_second > 0:
+            threading.Thread(
+                target=announce_changes, args=(args.changes_per_second, stop), daemon=True
+            ).start()
         bare = drive(args.port, "/bench/bare", "", args.users, args.seconds)
         header = f"{'page':28} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7} {'vs bare':>8}"
         print(header)
@@ -267,6 +301,7 @@ def main() -> None:
             print("\nEXPLAIN ANALYZE of the heaviest queries per page:")
             print("\n".join(explains))
     finally:
+        stop.set()
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=20)
