@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from digihub.companies.models import Company
 from digihub.core.access import can, get_visible_or_404, visible
 from digihub.core.forms import add_errors
+from digihub.core.page_cache import cached_page
 from digihub.network.models import Hub
 from digihub.trajectories.models import Trajectory
 
@@ -172,6 +173,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Results ---------------------------------------------------------------------------------------
 @login_required
+@cached_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_visible_or_404(
         request.user,
@@ -339,6 +341,7 @@ def _kpi_request(request: HttpRequest) -> tuple[KpiForm, kpi.Period, Any, Any]:
 
 
 @login_required
+@cached_page
 def hub_view(request: HttpRequest) -> HttpResponse:
     form, period, hub, trajectories = _kpi_request(request)
     k = kpi.compute(trajectories, period, hub=hub)

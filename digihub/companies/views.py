@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from digihub.accounts.roles import Role
 from digihub.audit.services import history_rows
 from digihub.core.access import can, get_visible_or_404, require, visible
+from digihub.core.page_cache import cached_page
 from digihub.core.pagination import paginate
 
 from . import services
@@ -21,6 +22,7 @@ from .policies import can_create_company
 
 
 @login_required
+@cached_page
 def company_list(request: HttpRequest) -> HttpResponse:
     qs = visible(request.user, Company).select_related("province", "hub").order_by("name", "pk")
     filterset = CompanyFilter(request.GET, queryset=qs)
@@ -64,6 +66,7 @@ def company_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_visible_or_404(
         request.user, Company.objects.select_related("province", "chamber", "hub"), pk=pk

@@ -95,6 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def ledger(request: HttpRequest) -> HttpResponse:
     _require_budget_reader(request)
     form = LedgerFilter(request.GET or None)
@@ -202,6 +203,7 @@ def operational_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def payments(request: HttpRequest) -> HttpResponse:
     qs = visible(request.user, PaymentRequest).select_related("company", "hub")
     status = request.GET.get("status", "")

@@ -259,6 +259,7 @@ def bulk_take(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def mine(request: HttpRequest) -> HttpResponse:
     qs = (
         visible(request.user, Question)
@@ -444,6 +445,7 @@ def _question(request: HttpRequest, pk: int) -> Question:
 
 
 @login_required
+@cached_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     return render(request, "intake/detail.html", _detail_context(request, question))

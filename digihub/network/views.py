@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from digihub.audit.services import history_rows
 from digihub.core.access import can, get_visible_or_404, require, visible
 from digihub.core.lists import Column, Table
+from digihub.core.page_cache import cached_page
 from digihub.core.pagination import paginate
 
 from . import services
@@ -19,6 +20,7 @@ from .models import Hub, KnowledgePartner
 
 
 @login_required
+@cached_page
 def partner_list(request: HttpRequest) -> HttpResponse:
     qs = visible(request.user, KnowledgePartner)
     filterset = PartnerFilter(request.GET, queryset=qs)
@@ -47,6 +49,7 @@ PARTNER_COLUMNS = [
 
 
 @login_required
+@cached_page
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_visible_or_404(request.user, KnowledgePartner, pk=pk)
     return render(
@@ -84,6 +87,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def hub_list(request: HttpRequest) -> HttpResponse:
     hubs = (
         visible(request.user, Hub)

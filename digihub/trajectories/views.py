@@ -185,6 +185,7 @@ def _with_own_share(quotes: Any) -> list[Any]:
 
 
 @login_required
+@cached_page
 def sme_workspace(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role != Role.SME:
