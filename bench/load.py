@@ -308,7 +308,9 @@ def main() -> None:
         except subprocess.TimeoutExpired:  # workers still busy with a slow page
             server.kill()
             server.wait()
-        shutil.rmtree(env["DIGIHUB_CACHE_URL"].removeprefix("file://"), ignore_errors=True)
+        directory = env["DIGIHUB_CACHE_URL"].removeprefix("file://")
+        for kept in (directory, directory + "-pages"):
+            shutil.rmtree(kept, ignore_errors=True)
 
 
 if __name__ == "__main__":

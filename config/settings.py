@@ -337,24 +337,24 @@ def _caches(url: str) -> dict[str, dict[str, Any]]:
     of one machine; redis://host:port/db = shared by every machine (needs the redis package).
     Kept pages (``digihub.core.page_cache``) have a cache of their own, so that many large pages
     never push the small entries (badges, report figures) out."""
+    # about 30 MB per process at the size of a busy list page
+    pages: dict[str, Any] = {"OPTIONS": {"MAX_ENTRIES": 500}}
     if url.startswith("file://"):
-        backend = {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": url.removeprefix("file://"),
-        }
-    elif url.startswith(("redis://", "rediss://")):
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    else:
+        directory = url.removeprefix("file://").rstrip("/")
+        files = "django.core.cache.backends.filebased.FileBasedCache"
+        # A directory each: the file cache counts (and culls) every file of its directory.
         return {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-            "pages": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "pages",
-                # about 30 MB per worker at the size of a busy list page
-                "OPTIONS": {"MAX_ENTRIES": 500},
-            },
+            "default": {"BACKEND": files, "LOCATION": directory},
+            "pages": {"BACKEND": files, "LOCATION": directory + "-pages", **pages},
         }
-    return {"default": backend, "pages": {**backend, "KEY_PREFIX": "pages"}}
+    if url.startswith(("redis://", "rediss://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"default": backend, "pages": {**backend, "KEY_PREFIX": "pages"}}
+    memory = "django.core.cache.backends.locmem.LocMemCache"
+    return {
+        "default": {"BACKEND": memory},
+        "pages": {"BACKEND": memory, "LOCATION": "pages", **pages},
+    }
 
 
 CACHES = _caches(os.environ.get("DIGIHUB_CACHE_URL", ""))

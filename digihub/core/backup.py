@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -9,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 
 def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
@@ -86,3 +87,9 @@ def restore(path: Path, database: dict[str, Any] | None = None) -> None:
             check=True,
             env=_pg_env(settings_dict),
         )
+    if settings_dict["NAME"] == connection.settings_dict["NAME"]:
+        from .changes import restart
+
+        # Restored from an older release without the counter: no page is kept until migrated.
+        with contextlib.suppress(DatabaseError):
+            restart()

@@ -14,7 +14,10 @@ reconciliation and the imports use. A write
 
 ``generation()`` reads both: a page kept under one generation is never shown under another.
 Tables written on nearly every request that no page shows (sessions, rate limits, failed
-logins, the task queue) do not count. A write whose process dies between its commit and the
+logins, the task queue) do not count. Writes that bypass Django's cursor (``COPY`` through the
+driver's own cursor) are seen by the statements that follow them in the same transaction — the
+imports move staged rows with ``INSERT … SELECT`` — and code that writes only that way calls
+``written(connection)`` itself. Restoring a backup calls ``restart()``. A write whose process dies between its commit and the
 move of the shared counter is seen by other processes when the next change commits, or when
 the kept page expires.
 """
@@ -45,10 +48,12 @@ IGNORED_TABLES = frozenset(
     }
 )
 _WRITE = re.compile(
-    r"""^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|COPY
-        |REPLACE\s+INTO)\s+["`]?([\w.]+)""",
+    r"""^(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|COPY
+        |REPLACE\s+INTO|MERGE\s+INTO)\s+(?:ONLY\s+)?["`]?([\w.]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
+# What may come before a statement's first word: blanks, comments, opening parentheses.
+_LEAD = re.compile(r"^(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|$)|\()*", re.DOTALL)
 # A statement that writes through a common table expression names its table later on.
 _CTE_WRITE = re.compile(r"^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
 
@@ -56,7 +61,10 @@ _local = itertools.count(1)
 _local_value = 0
 
 
-def _writes(sql: str) -> bool:
+def _writes(sql: Any) -> bool:
+    if not isinstance(sql, str):
+        return True  # composed by the driver (e.g. psycopg.sql): cannot tell, so count it
+    sql = sql[_LEAD.match(sql).end() :]  # type: ignore[union-attr]  # the pattern matches ""
     match = _WRITE.match(sql)
     if match is not None:
         return match.group(1).strip('"').split(".")[-1] not in IGNORED_TABLES
@@ -82,7 +90,7 @@ def _watch(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and _writes(sql):
+    if _writes(sql):
         written(context["connection"])
     return result
 
@@ -106,11 +114,28 @@ def watch(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
         connection.execute_wrappers.append(_watch)
 
 
-def generation() -> str | None:
-    """The current generation of the data, or None when it cannot be told (no counter row)."""
+def restart() -> None:
+    """The database was replaced (a backup restored): a counter beyond every earlier one, so
+    that no page kept before comes back when the restored counter catches up."""
+    _move_local()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT counter FROM {_TABLE} WHERE id = 1")  # noqa: S608 - the model's table
-        row = cursor.fetchone()
+        cursor.execute(
+            f"UPDATE {_TABLE} SET counter = %s WHERE id = 1",  # noqa: S608 - the model's table
+            [time.time_ns()],
+        )
+
+
+def generation() -> str | None:
+    """The current generation of the data, or None when it cannot be told (no counter row, or
+    no table yet: code deployed before ``migrate`` serves every page rendered)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT counter FROM {_TABLE} WHERE id = 1")  # noqa: S608 - the model's table
+            row = cursor.fetchone()
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise  # the transaction is broken either way: let its owner see why
+        return None
     if row is None:
         if connection.in_atomic_block:
             return None  # a row created now could vanish with the transaction
