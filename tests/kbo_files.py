@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 HEADERS = {
@@ -59,7 +60,7 @@ def valid_number(n: int) -> str:
     return f"{n:08d}{97 - n % 97:02d}"
 
 
-def csv_text(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(header)
@@ -72,7 +73,7 @@ def write_extract(
     *,
     number: int,
     kind: str,
-    tables: dict[str, list[tuple[str, ...]]],
+    tables: Mapping[str, Sequence[Sequence[str]]],
     snapshot: str = "01-11-2026",
 ) -> Path:
     """``tables``: for a full extract {"enterprise": rows, …}; for an update
@@ -88,6 +89,7 @@ def write_extract(
         archive.writestr("meta.csv", csv_text(HEADERS["meta"], meta))
         for name, rows in tables.items():
             base = name.split("_")[0]
+            header: Sequence[str]
             if name.endswith("_delete"):
                 header = DELETE_KEYS.get(base, ("EntityNumber",))
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -284,6 +285,117 @@ def test_a_misspelt_name_is_corrected_word_by_word(imported: Path) -> None:
     with CaptureQueriesContext(connection) as captured:
         assert lookup.search("qxzvjwpk") == []
     assert not any("LIKE '%qxzvjwpk%'" in q["sql"] for q in captured)
+
+
+def test_names_starting_with_the_text_do_not_use_up_the_limit_of_names_containing_it(
+    tmp_path: Path, db: Any
+) -> None:
+    # Every "Bakker N" also contains "bakker": found twice, it would leave places unfilled.
+    starting = [valid_number(3000000 + n) for n in range(8)]
+    containing = [valid_number(3100000 + n) for n in range(30)]
+    numbers = starting + containing
+    write_extract(
+        tmp_path / "KboOpenData_0150_2026_11_Full.zip",
+        number=150,
+        kind="full",
+        tables={
+            "code": [],
+            "establishment": [],
+            "address": [],
+            "activity": [],
+            "contact": [],
+            "branch": [],
+            "enterprise": [(dotted(n), "AC", "000", "2", "014", "", "01-01-2000") for n in numbers],
+            "denomination": [(dotted(n), "2", "001", f"Bakker {i}") for i, n in enumerate(starting)]
+            + [(dotted(n), "2", "001", f"De Bakker {i}") for i, n in enumerate(containing)],
+        },
+    )
+    import_extract(tmp_path / "KboOpenData_0150_2026_11_Full.zip", refresh=False)
+    hits = [h.number for h in lookup.search("bakker")]
+    assert len(hits) == len(set(hits)) == 10
+    assert set(starting) <= set(hits)
+
+
+@pytest.mark.postgres
+def test_a_garbled_word_leaves_the_others_corrected(imported: Path) -> None:
+    if not lookup.has_trigram():
+        pytest.skip("needs PostgreSQL with pg_trgm")
+    # "qxzvjwpk" is like no word: left out, "bakkreij" still corrected.
+    assert [h.number for h in lookup.search("bakkreij qxzvjwpk", language="nl")] == [
+        BAKERY,
+        STOPPED,
+    ]
+    assert [h.number for h in lookup.search("qxzvjwpk codewref")] == [SHOP]
+    assert lookup.search("qxzvjwpk zwvkqpxj") == []
+
+
+def _similarity_threshold() -> str:
+    with connection.cursor() as cursor:
+        # similarity() loads pg_trgm in this connection, which defines the setting
+        cursor.execute("SELECT similarity('', ''), current_setting('pg_trgm.similarity_threshold')")
+        return str(cursor.fetchone()[1])
+
+
+@pytest.mark.postgres
+def test_the_similarity_threshold_stays_within_the_look_up(imported: Path) -> None:
+    if not lookup.has_trigram():
+        pytest.skip("needs PostgreSQL with pg_trgm")
+    before = _similarity_threshold()
+    assert [h.number for h in lookup.search("bakkreij")] == [BAKERY, STOPPED]
+    assert [h.number for h in lookup.search("boulangrie la couronen")] == [BAKERY]
+    # Not left on the connection for whatever runs on it next (a pooled connection).
+    assert _similarity_threshold() == before
+
+
+@pytest.mark.postgres
+def test_without_the_words_trigram_index_nothing_is_corrected(imported: Path) -> None:
+    if not lookup.has_trigram():
+        pytest.skip("needs PostgreSQL with pg_trgm")
+    # pg_trgm installed after the migrations: the word table has no trigram index, and reading
+    # all its words at each look-up would be slow at full size.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX registry_nameword_trgm")
+    lookup._WORD_INDEX.clear()
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            assert lookup.search("bakkreij") == []
+            assert [h.number for h in lookup.search("kroon")] == [BAKERY]
+        assert not any("FROM registry_nameword" in q["sql"] for q in captured)
+    finally:
+        lookup._WORD_INDEX.clear()  # the index comes back with the test's rollback
+
+
+@pytest.mark.postgres
+def test_the_words_of_an_insert_file_follow_the_files_condition(
+    imported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digihub.registry import kbo
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the condition is SQL on the staging table")
+    # No published file has a condition on its names today; one that had must not add the words
+    # of the rows it leaves out.
+    specs = tuple(
+        replace(spec, where="\"language\" <> '1'") if spec.name == "denomination" else spec
+        for spec in kbo.SPECS
+    )
+    monkeypatch.setattr(kbo, "SPECS", specs)
+    write_extract(
+        tmp_path / "KboOpenData_0142_2026_12_Update.zip",
+        number=142,
+        kind="update",
+        snapshot="01-12-2026",
+        tables={
+            "denomination_delete": [(dotted(SHOP),)],
+            "denomination_insert": [
+                (dotted(SHOP), "2", "001", "Codewerf Atelier"),
+                (dotted(SHOP), "1", "001", "Chantier Numerique"),
+            ],
+        },
+    )
+    import_extract(tmp_path / "KboOpenData_0142_2026_12_Update.zip", refresh=False)
+    assert "atelier" in _words()
+    assert not {"chantier", "numerique"} & _words()
 
 
 def test_importing_the_same_extract_again_changes_nothing(imported: Path, tmp_path: Path) -> None:

@@ -511,22 +511,25 @@ def _copy_postgres(
                     f"INSERT INTO {table} ({targets}) SELECT {values} FROM {staging} {where}"  # noqa: S608 - model names, checked header
                 )
                 if spec.name == "denomination":
-                    _fill_name_words(cursor, staging, log)
+                    _fill_name_words(cursor, staging, log, where)
             cursor.execute(f"DROP TABLE {staging}")
     return rows
 
 
-def _fill_name_words(cursor: Any, staging: str | None, log: Callable[[str], None]) -> None:
+def _fill_name_words(
+    cursor: Any, staging: str | None, log: Callable[[str], None], where: str = ""
+) -> None:
     """The distinct words of the names, for correcting misspelt words in the look-up.
 
     After a full denomination file (``staging`` None) the table is rebuilt from all names, so
     words nobody uses any more go. After an update's insert file the words of its names are
     added; a word whose last name an update deleted stays until the next full extract (a spare
     word costs a correction candidate that leads nowhere, never a wrong hit), which keeps an
-    update from scanning every name again."""
+    update from scanning every name again. ``where`` is the file's condition on the staging
+    rows (``Spec.where``): only the names that went in give words."""
     t0 = time.monotonic()
     source = (
-        f"(SELECT lower(denomination) AS search FROM {staging}) AS d"  # noqa: S608 - staging name
+        f"(SELECT lower(denomination) AS search FROM {staging} {where}) AS d"  # noqa: S608 - staging name, the spec's condition
         if staging
         else "registry_denomination AS d"
     )

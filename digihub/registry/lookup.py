@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -161,6 +161,27 @@ def has_trigram() -> bool:
     return _TRIGRAM[name]
 
 
+_WORD_INDEX: dict[str, bool] = {}
+
+
+def has_word_index() -> bool:
+    """Whether the words of the names have their trigram index (0007_nameword_trigram, or a
+    later one created by hand). Asked once per database and process once it is there; while it
+    is missing it is asked again at each look-up, so creating it takes effect without a restart
+    (and a full import, which drops and recreates it, never leaves a process without it)."""
+    if connection.vendor != "postgresql":
+        return False
+    name = str(connection.settings_dict["NAME"])
+    if not _WORD_INDEX.get(name):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = 'registry_nameword' AND indexdef LIKE '%%gin_trgm_ops%%'"
+            )
+            _WORD_INDEX[name] = cursor.fetchone() is not None
+    return _WORD_INDEX[name]
+
+
 def search(q: str, *, limit: int = LIMIT, language: str | None = None) -> list[Hit]:
     """Enterprises matching a number or a name, the best first (active before stopped)."""
     q = " ".join(q.split())[:120]
@@ -214,18 +235,26 @@ def _names_like(text: str, limit: int) -> list[str]:
     wanted = limit + 5
     found: dict[str, None] = {}
 
-    trigram = has_trigram()
+    # Corrections and the word check read the word table through its trigram index; without
+    # that index (pg_trgm installed after the migrations) they would read every word instead.
+    words = has_trigram() and has_word_index()
 
-    def look(typed: str) -> None:
-        names = Denomination.objects.exclude(entity_number__in=list(found)).values_list(
+    def names() -> Any:
+        # Built anew for each step: a name starting with the text also contains it, and what
+        # the previous step found must not take a place in the next one's limit again.
+        return Denomination.objects.exclude(entity_number__in=list(found)).values_list(
             "entity_number", flat=True
         )
-        found.update(dict.fromkeys(names.filter(search__startswith=typed)[: wanted - len(found)]))
-        if len(found) < wanted and len(typed) >= 3 and not (trigram and _in_no_word(typed)):
-            found.update(dict.fromkeys(names.filter(search__contains=typed)[: wanted - len(found)]))
+
+    def look(typed: str) -> None:
+        found.update(dict.fromkeys(names().filter(search__startswith=typed)[: wanted - len(found)]))
+        if len(found) < wanted and len(typed) >= 3 and not (words and _in_no_word(typed)):
+            found.update(
+                dict.fromkeys(names().filter(search__contains=typed)[: wanted - len(found)])
+            )
 
     look(text)
-    if len(found) < limit and trigram:
+    if len(found) < limit and words:
         for corrected in _corrected(text):
             look(corrected)
             if len(found) >= wanted:
@@ -261,39 +290,30 @@ _WORD = re.compile(f"[{WORD_LETTERS}]+")
 
 def _corrected(text: str) -> list[str]:
     """The text with each unknown word (four letters or more, not a word of any name) replaced
-    by the known words most like it, the most similar first; [] when a word is like no known
-    word (gibberish: nothing to look up). One query on the small trigram index of ``NameWord``
-    (a word is its own best match when known), instead of comparing the text with every name."""
+    by the known words most like it, the most similar first. A word like no known word (garbled)
+    is left out, so the others are still corrected and looked up; [] when no word is left that
+    is known or corrected (gibberish: nothing to look up). One query on the small trigram index
+    of ``NameWord`` (a word is its own best match when known), instead of comparing the text
+    with every name."""
     words = list(dict.fromkeys(name_words(text)))
     if not words:
         return []
     by_threshold: dict[float, list[str]] = defaultdict(list)
     for word in words:
         by_threshold[_threshold(word)].append(word)
-    rows: list[tuple[str, str, float]] = []
-    with connection.cursor() as cursor:
-        for threshold, group in sorted(by_threshold.items()):
-            # Set for the session, before every use: nothing else here relies on its default.
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(threshold)]
-            )
-            cursor.execute(
-                "SELECT q.w, c.word, c.sim FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
-                "SELECT word, similarity(word, q.w) AS sim FROM registry_nameword "
-                "WHERE word %% q.w ORDER BY sim DESC, word LIMIT %s) AS c",
-                [group, CANDIDATES],
-            )
-            rows += cursor.fetchall()
+    rows = _similar_words(by_threshold)
     like: dict[str, list[tuple[float, str]]] = {w: [] for w in words}
     for typed, word, similarity in rows:
         like[typed].append((float(similarity), word))
-    choices: dict[str, list[tuple[float, str]]] = {}
-    for typed, candidates in like.items():
-        if not candidates:
-            return []
-        if all(word != typed for _sim, word in candidates):
-            choices[typed] = candidates
-    if not choices:
+    unknown = {typed for typed, candidates in like.items() if not candidates}
+    if len(unknown) == len(words):
+        return []
+    choices: dict[str, list[tuple[float, str]]] = {
+        typed: candidates
+        for typed, candidates in like.items()
+        if candidates and all(word != typed for _sim, word in candidates)
+    }
+    if not choices and not unknown:
         return []  # every word is known: the text itself was looked up already
     # Every word at its best correction, then one word at a time at its next best.
     best = {typed: candidates[0] for typed, candidates in choices.items()}
@@ -301,8 +321,45 @@ def _corrected(text: str) -> list[str]:
         {**best, typed: other} for typed, candidates in choices.items() for other in candidates[1:]
     ]
     options.sort(key=lambda option: -sum(sim for sim, _word in option.values()))
-    texts = [_replace_words(text, option) for option in options[:CANDIDATES]]
-    return list(dict.fromkeys(texts))
+    left_out = dict.fromkeys(unknown, (0.0, ""))
+    texts = [_replace_words(text, {**option, **left_out}) for option in options[:CANDIDATES]]
+    return list(dict.fromkeys(" ".join(t.split()) for t in texts))
+
+
+def _similar_words(by_threshold: dict[float, list[str]]) -> list[tuple[str, str, float]]:
+    """(typed word, known word, similarity): the known words at least as similar as the typed
+    word's threshold, at most ``CANDIDATES`` each.
+
+    The explicit ``similarity() >=`` is what decides; ``%`` is there for the GIN index, which
+    prunes by ``pg_trgm.similarity_threshold``. That setting is raised to the threshold with
+    ``set_config(…, true)``, the equivalent of SET LOCAL: it ends with the transaction, so a
+    reused connection (or one PgBouncer hands to another client between transactions) keeps its
+    default. Inside a transaction of the caller it is put back afterwards."""
+    rows: list[tuple[str, str, float]] = []
+    outer = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = None
+        if outer:
+            # similarity() (folded at planning) loads pg_trgm, which defines the setting
+            cursor.execute(
+                "SELECT similarity('', ''), current_setting('pg_trgm.similarity_threshold')"
+            )
+            before = cursor.fetchone()[1]
+        for threshold, group in sorted(by_threshold.items()):
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            )
+            cursor.execute(
+                "SELECT q.w, c.word, c.sim FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
+                "SELECT word, similarity(word, q.w) AS sim FROM registry_nameword "
+                "WHERE word %% q.w AND similarity(word, q.w) >= %s "
+                "ORDER BY sim DESC, word LIMIT %s) AS c",
+                [group, threshold, CANDIDATES],
+            )
+            rows += cursor.fetchall()
+        if before is not None:
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [before])
+    return rows
 
 
 def _threshold(word: str) -> float:

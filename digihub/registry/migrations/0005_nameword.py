@@ -1,7 +1,8 @@
-"""The distinct words of the names, with a GIN trigram index of their own on PostgreSQL (where
-pg_trgm is installed, see 0002_trigram): a misspelt word is corrected against the words, then
-looked up by the names' prefix and contains indexes. Filled by 0006_fill_name_words (apart:
-PostgreSQL refuses schema changes over rows a data migration of the same transaction touched)."""
+"""The distinct words of the names: a misspelt word is corrected against the words, then looked
+up by the names' prefix and contains indexes. Only the table here: 0006_fill_name_words fills it
+(apart: PostgreSQL refuses schema changes over rows a data migration of the same transaction
+touched), then 0007_nameword_trigram indexes it once, instead of the index being kept up to date
+row by row while hundreds of thousands of words go in."""
 
 from django.db import migrations, models
 
@@ -15,18 +16,10 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
         # table until the limit than by the trigram index collecting all its 26,000 rows, and
         # takes the prefix b-tree for an accented prefix ('électricité%') again.
         cursor.execute("ALTER TABLE registry_denomination ALTER COLUMN search SET STATISTICS 1000")
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-        if cursor.fetchone() is None:
-            return  # no trigrams on this server: the look-up does without corrections
-        cursor.execute(
-            "CREATE INDEX IF NOT EXISTS registry_nameword_trgm "
-            "ON registry_nameword USING gin (word gin_trgm_ops)"
-        )
 
 
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS registry_nameword_trgm")
         schema_editor.execute(
             "ALTER TABLE registry_denomination ALTER COLUMN search SET STATISTICS -1"
         )
