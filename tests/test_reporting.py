@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from decimal import Decimal
 from typing import Any
@@ -302,6 +303,35 @@ class TestSharedComputation:
         assert _registered(client_for(world.advisor_a).get(xlsx)) == 4
         assert _registered(client_for(world.advisor_b).get(xlsx)) == 1
         assert _registered(client_for(world.coordinator).get(xlsx)) == 5
+
+    def test_the_page_body_is_drawn_once_per_computation_and_scope(
+        self, world: Any, client_for: Any, monkeypatch: Any
+    ) -> None:
+        from digihub.reporting import views
+
+        drawn: list[str] = []
+        real = views.render_to_string
+
+        def counting(name: str, *args: Any, **kwargs: Any) -> str:
+            drawn.append(name)
+            return real(name, *args, **kwargs)
+
+        monkeypatch.setattr(views, "render_to_string", counting)
+
+        def registered(user: Any) -> str:
+            page = client_for(user).get(reverse("reporting:report"), HTTP_ACCEPT_LANGUAGE="en")
+            html = page.content.decode()
+            found = re.search(
+                r'class="stat">([^<]*)</span> <span class="stat-label">questions reg', html
+            )
+            assert found, html[:500]
+            return found.group(1)
+
+        assert registered(world.advisor_a) == "4"
+        assert registered(world.advisor_b) == "1"  # another scope: its own body
+        assert registered(world.coordinator) == "5"
+        assert registered(world.advisor_a) == "4"
+        assert len(drawn) == 3  # the fourth page reused the first body
 
     def test_out_of_date_figures_recomputed_by_one_reader(
         self, world: Any, client_for: Any, monkeypatch: Any
