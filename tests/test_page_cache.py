@@ -174,3 +174,28 @@ def test_a_restored_database_never_brings_back_pages_kept_before(people: Any) ->
     before = _counter()
     changes.restart()
     assert _counter() > before  # the clock in nanoseconds: beyond what the old one counted
+
+
+def test_an_htmx_fragment_and_the_full_page_are_kept_apart(people: Any, client_for: Any) -> None:
+    _register(people, "one@x.example")
+    client = client_for(people.advisor_a)
+    _kept(client)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "question-rows"}
+    fragment = client.get(QUEUE, **headers)
+    assert not fragment.has_header(HIT_HEADER)  # not the full page kept a moment ago
+    assert b"<html" not in fragment.content.lower()
+    again = client.get(QUEUE, **headers)
+    assert again[HIT_HEADER] == "hit"
+    assert again.content == fragment.content
+    assert b"<html" in _get(client).content.lower()
+
+
+def test_an_export_of_a_list_is_never_kept(people: Any, client_for: Any) -> None:
+    _register(people, "one@x.example")
+    client = client_for(people.advisor_a)
+    _kept(client)
+    for _ in range(2):
+        export = client.get(QUEUE + "&export=csv")
+        assert export.status_code == 200
+        assert not export.has_header(HIT_HEADER)
+        assert export["Content-Disposition"].startswith("attachment")
