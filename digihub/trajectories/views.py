@@ -143,13 +143,25 @@ TRAJECTORY_COLUMNS = [
 ]
 
 
+# The columns of trajectories/_rows.html.
+ROW_FIELDS = (
+    "reference",
+    "phase",
+    "phase_changed_at",
+    "company__name",
+    "partner__short_name",
+)
+
+
 @login_required
 @cached_page
 def partner_workspace(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role != Role.PARTNER:
         raise PermissionDenied(_("This is the knowledge partners' workspace."))
-    mine = visible(user, Trajectory).select_related("company", "advisor", "hub", "partner")
+    # Only what the rows show: whole rows of five tables for 100 trajectories were a third of
+    # the page's CPU.
+    mine = visible(user, Trajectory).select_related("company", "partner").only(*ROW_FIELDS)
     load = selectors.partner_load(user.partner)
     return render(
         request,
