@@ -273,3 +273,16 @@ def test_the_matching_replay_gives_the_same_figures_for_the_same_seed(network: A
         again.clear_top1,
         again.clear_top3,
     )
+
+
+@pytest.mark.django_db
+def test_the_planner_knows_an_advisor_determines_the_chamber() -> None:
+    """Without it the to-do list read and sorted all of an advisor's open trajectories."""
+    if connection.vendor != "postgresql":
+        pytest.skip("extended statistics are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'trajectory_chamber_advisor'"
+        )
+        row = cursor.fetchone()
+    assert row is not None and "f" in row[0]  # f: functional dependencies
