@@ -14,7 +14,7 @@ from digihub.core import changes
 from digihub.core.models import DataChange
 from digihub.core.page_cache import HIT_HEADER
 
-from .test_page_fixed_cost import _register
+from .test_inbox import _register
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 

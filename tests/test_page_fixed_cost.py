@@ -12,25 +12,9 @@ from digihub.inbox.badge import BADGE_SECONDS, badge_count
 from digihub.intake import services as intake
 from digihub.intake.models import Question
 
+from .test_inbox import _register
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-def _register(people: Any, email: str) -> Question:
-    q, _ = intake.register_question(
-        actor=None,
-        data=intake.Registration(
-            enterprise_number=people.company_x.enterprise_number,
-            company_name="X",
-            postcode="3000",
-            city="Leuven",
-            first_name="Sam",
-            last_name="Smet",
-            email=email,
-            text="We want sensors on our machines",
-            consent=True,
-        ),
-    )
-    return q
 
 
 def _badge(html: str) -> str:

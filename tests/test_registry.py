@@ -228,6 +228,22 @@ def _words() -> set[str]:
     return set(NameWord.objects.values_list("word", flat=True))
 
 
+def _rename_shop(tmp_path: Path, names: list[tuple[str, str, str]]) -> None:
+    """Import an update extract that replaces the shop's names (language, type, name)."""
+    path = tmp_path / "KboOpenData_0142_2026_12_Update.zip"
+    write_extract(
+        path,
+        number=142,
+        kind="update",
+        snapshot="01-12-2026",
+        tables={
+            "denomination_delete": [(dotted(SHOP),)],
+            "denomination_insert": [(dotted(SHOP), *name) for name in names],
+        },
+    )
+    import_extract(path, refresh=False)
+
+
 def test_the_words_of_the_names_follow_full_and_update_extracts(
     imported: Path, tmp_path: Path
 ) -> None:
@@ -241,20 +257,7 @@ def test_the_words_of_the_names_follow_full_and_update_extracts(
     assert {"bakkerij", "kroon", "jansen", "zonen", "boulangerie", "couronne", "codewerf"} <= words
     assert {"fils", "hoekje"} <= words
     assert not words & {"de", "la", "bdk", "het", "oud"}  # shorter than four letters
-    write_extract(
-        tmp_path / "KboOpenData_0142_2026_12_Update.zip",
-        number=142,
-        kind="update",
-        snapshot="01-12-2026",
-        tables={
-            "denomination_delete": [(dotted(SHOP),)],
-            "denomination_insert": [
-                (dotted(SHOP), "2", "001", "Codewerf"),
-                (dotted(SHOP), "2", "003", "Digitaal Atelier Meir"),
-            ],
-        },
-    )
-    import_extract(tmp_path / "KboOpenData_0142_2026_12_Update.zip", refresh=False)
+    _rename_shop(tmp_path, [("2", "001", "Codewerf"), ("2", "003", "Digitaal Atelier Meir")])
     assert {"digitaal", "atelier", "meir", "codewerf"} <= _words()
     # A word no name uses any more stays until the next full extract (see kbo._fill_name_words).
     assert "jansen" in _words()
@@ -380,20 +383,7 @@ def test_the_words_of_an_insert_file_follow_the_files_condition(
         for spec in kbo.SPECS
     )
     monkeypatch.setattr(kbo, "SPECS", specs)
-    write_extract(
-        tmp_path / "KboOpenData_0142_2026_12_Update.zip",
-        number=142,
-        kind="update",
-        snapshot="01-12-2026",
-        tables={
-            "denomination_delete": [(dotted(SHOP),)],
-            "denomination_insert": [
-                (dotted(SHOP), "2", "001", "Codewerf Atelier"),
-                (dotted(SHOP), "1", "001", "Chantier Numerique"),
-            ],
-        },
-    )
-    import_extract(tmp_path / "KboOpenData_0142_2026_12_Update.zip", refresh=False)
+    _rename_shop(tmp_path, [("2", "001", "Codewerf Atelier"), ("1", "001", "Chantier Numerique")])
     assert "atelier" in _words()
     assert not {"chantier", "numerique"} & _words()
 
