@@ -455,3 +455,40 @@ def test_concurrent_commitments_never_overspend(network: Any) -> None:
         ).values()
     )
     assert committed == Decimal("7000.00") <= Decimal("10000")
+
+
+@pytest.mark.django_db
+def test_the_general_guidance_budget_is_chosen_by_the_rows_not_by_the_database(
+    network: Any,
+) -> None:
+    """A programme with two guidance project types, one reserved for training through its own
+    ServiceFunding: a trajectory of another service type is funded from the general one, even
+    when the reserved one was made first."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from digihub.funding.models import HubBudget, Programme, ProjectType, ServiceFunding
+
+    today = timezone.localdate()
+    programme = Programme.objects.create(
+        code="two-guidance",
+        name="Two guidance types",
+        start=today - dt.timedelta(days=1),
+        end=today + dt.timedelta(days=300),
+    )
+    training = ProjectType.objects.create(programme=programme, number=3, kind="guidance")
+    general = ProjectType.objects.create(programme=programme, number=2, kind="guidance")
+    ServiceFunding.objects.create(programme=programme, service_type="skills", project_type=training)
+    for project_type in (training, general):
+        HubBudget.objects.create(
+            programme=programme,
+            hub=network.hub_a,
+            project_type=project_type,
+            amount=Decimal("1000.00"),
+        )
+    chosen = services.guidance_budget(hub=network.hub_a, service_type="test_before_invest")
+    assert chosen.project_type == general
+    assert services.guidance_budget(hub=network.hub_a, service_type="skills").project_type == (
+        training
+    )

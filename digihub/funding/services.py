@@ -27,7 +27,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,6 +49,7 @@ from .models import (
     Programme,
     ProjectKind,
     ProjectType,
+    ServiceFunding,
     SourceRate,
 )
 from .splitting import split_cents
@@ -170,9 +171,19 @@ def guidance_budget(*, hub: Any, on: dt.date | None = None, service_type: str = 
             .order_by("-programme__start")
             .first()
         )
+    # A programme may have several guidance project types (e.g. training funded apart through
+    # its own ServiceFunding): the general one is the one no service type is reserved for, the
+    # lowest number among equals — a choice made by the rows, never by the database's order.
     budget = budget or (
         budgets.filter(project_type__kind=ProjectKind.GUIDANCE)
-        .order_by("-programme__start")
+        .annotate(
+            reserved=Exists(
+                ServiceFunding.objects.filter(
+                    project_type=OuterRef("project_type"), programme=OuterRef("programme")
+                )
+            )
+        )
+        .order_by("-programme__start", "reserved", "project_type__number", "pk")
         .first()
     )
     if budget is None:
