@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 PHONE_WIDTH = 390
 
 
@@ -37,7 +39,8 @@ def _answer(page: Any, question: Any) -> None:
     ) as saved:
         choice.check()
     assert saved.value.status == 200, saved.value.text()
-    assert re.search(r"\d{1,2}:\d{2}", page.locator("#save-status").inner_text())
+    # htmx swaps the answer in after the response has arrived: wait for it, do not race it.
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"\d{1,2}:\d{2}"))
 
 
 def _french(text: str) -> str:
