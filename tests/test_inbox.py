@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -13,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digihub.funding import demo as funding_demo
-from digihub.inbox.selectors import count_for, items_for, next_for_company
+from digihub.inbox import selectors
+from digihub.inbox.selectors import Item, count_for, next_for_company
 from digihub.intake import services as intake
 from digihub.intake.models import Question
 from digihub.trajectories import services
+from digihub.trajectories.models import Trajectory
 
 pytestmark = pytest.mark.usefixtures("english")  # texts are read back in English
 
@@ -77,6 +80,17 @@ def _issued_quote(people: Any, t: Any) -> Any:
     return services.issue_quote(actor=people.partner_p, quote=quote)
 
 
+def items_for(user: Any) -> list[Item]:
+    """What awaits ``user``, built from the columns each source reads: an item that needs a
+    column its row left out would load it with a query of its own, once per row."""
+    from django.db.models import Model
+
+    with mock.patch.object(
+        Model, "refresh_from_db", side_effect=AssertionError("an item read a column left out")
+    ):
+        return selectors.items_for(user)
+
+
 def kinds(user: Any) -> list[str]:
     return [item.kind for item in items_for(user)]
 
@@ -123,6 +137,13 @@ class TestWhatAwaitsEachRole:
             ends_at=start + dt.timedelta(hours=4),
         )
         assert kinds(people.partner_p) == ["deliver_advice"]
+        # Not moved for too long, the trajectory comes back to its advisor.
+        Trajectory.objects.filter(pk=t.pk).update(
+            phase_changed_at=timezone.now() - dt.timedelta(days=40)
+        )
+        (unmoved,) = items_for(people.advisor_a)
+        assert unmoved.kind == "trajectory_unmoved" and unmoved.overdue
+        assert unmoved.subject == f"{t.reference} · {t.company.name}"
         services.deliver_advice(
             actor=people.partner_p,
             trajectory=t,
@@ -154,6 +175,11 @@ class TestWhatAwaitsEachRole:
 
         funding_demo.build()
         assert kinds(people.coordinator) == []
+        outside = _register(people, email="out@x.example")
+        Question.objects.filter(pk=outside.pk).update(outside_target_group=True)
+        (exception,) = items_for(people.coordinator)
+        assert exception.kind == "allow_exception" and outside.reference in exception.subject
+        Question.objects.filter(pk=outside.pk).update(outside_target_group=False)
         # A signed quote commits 2,000 of the hub's guidance budget; lowered to 2,100 that
         # budget is 95 % committed: near its limit, with 100 left.
         t = _trajectory(people)

@@ -77,10 +77,29 @@ def _ago(days: int) -> dt.datetime:
 # --- questions (advisor, officer, coordinator) ---------------------------------------------
 
 
+QUESTION_ITEM_FIELDS = (
+    "reference",
+    "text",
+    "last_activity_at",
+    "validated_at",
+    "company__name",
+)
+TRAJECTORY_ITEM_FIELDS = (
+    "reference",
+    "phase_changed_at",
+    "quote_signed_at",
+    "completed_at",
+    "company__name",
+    "partner__short_name",
+)
+
+
 def _questions(user: Any) -> QuerySet[Any]:
     from digihub.intake.models import Question
 
-    return visible(user, Question).select_related("company", "chamber")
+    # Only what an item shows: whole rows of three tables for the first items of each source
+    # were most of the page's CPU.
+    return visible(user, Question).select_related("company").only(*QUESTION_ITEM_FIELDS)
 
 
 def _question_items(label: Any, *, due_from: str = "last_activity_at") -> Callable[..., Any]:
@@ -146,7 +165,9 @@ def _exceptions_to_allow(user: Any) -> QuerySet[Any]:
 def _trajectories(user: Any) -> QuerySet[Any]:
     from digihub.trajectories.models import Trajectory
 
-    return visible(user, Trajectory).select_related("company", "hub")
+    return (
+        visible(user, Trajectory).select_related("company", "partner").only(*TRAJECTORY_ITEM_FIELDS)
+    )
 
 
 def _trajectory_items(label: Any, *, since: str = "phase_changed_at") -> Callable[..., Any]:
