@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Model
 from django.urls import reverse
 
-from digihub.core import access, formatting
+from digihub.core import access, formatting, links
 
 register = template.Library()
 
@@ -48,6 +48,13 @@ def bedate(value: Any, fmt: str = "medium") -> str:
 @register.filter
 def bedatetime(value: Any, fmt: str = "medium") -> str:
     return formatting.datetime(value, fmt)
+
+
+@register.simple_tag
+def object_url(name: str, pk: Any) -> str:
+    """``{% object_url "trajectories:detail" t.pk %}``: ``{% url %}`` for a list's row links,
+    reversed once per pattern (see ``digihub.core.links``)."""
+    return links.object_path(name, pk)
 
 
 @register.simple_tag(takes_context=True)
