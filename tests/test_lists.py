@@ -113,6 +113,41 @@ class TestQuestionQueue:
         c.refresh_from_db()
         assert c.status == Status.NEW
 
+    def test_rows_and_export_read_only_the_columns_they_load(
+        self, people: Any, client_for: Any
+    ) -> None:
+        """The queue reads a narrow row per question: a column it left out but a row or the
+        export shows would cost a query per row."""
+        from unittest import mock
+
+        from django.db.models import Model
+
+        from digihub.network.models import Theme
+
+        new = _register(people, "Ann", "Robots in the warehouse")
+        new.themes.set(Theme.objects.all()[:2])
+        taken = _register(people, "Bob")
+        intake.take_question(actor=people.advisor_a, question=taken)
+        decided = _register(people, "Cas")
+        intake.take_question(actor=people.advisor_a, question=decided)
+        intake.decide_trajectory(
+            actor=people.advisor_a, question=decided, partner=people.partner_p.partner, reason="x"
+        )
+        Question.objects.filter(pk=new.pk).update(outside_target_group=True)
+        client = client_for(people.advisor_a)
+        url = reverse("intake:queue")
+        client.get(url)  # the session and the menu settle first
+        with mock.patch.object(
+            Model, "refresh_from_db", side_effect=AssertionError("a row read a column left out")
+        ):
+            page = client.get(url, {"tab": "all"}).content.decode()
+            rows = _csv(client.get(url, {"tab": "all", "export": "csv"}))
+        for q in (new, taken, decided):
+            assert q.reference in page
+        assert "not an SME" in page and people.advisor_a.get_full_name() in page
+        assert {r[0] for r in rows[1:]} == {new.reference, taken.reference, decided.reference}
+        assert any(people.advisor_a.get_full_name() in r for r in rows[1:])
+
 
 def _signed(people: Any, n: int) -> list[Any]:
     signed = []

@@ -186,7 +186,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     table = Table(
         request,
-        listing.prefetch_related("themes"),
+        # Only what the rows and the export show: whole rows of four tables were a third of the
+        # page's CPU.
+        listing.select_related(None)
+        .select_related("company", "advisor")
+        .only(*QUEUE_ROW_FIELDS)
+        .prefetch_related("themes"),
         QUEUE_COLUMNS,
         default="last_action" if tab == "stale" else "-registered",
     )
@@ -219,6 +224,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+QUEUE_ROW_FIELDS = (
+    "reference",
+    "status",
+    "decision",
+    "outside_target_group",
+    "text",
+    "registered_at",
+    "last_activity_at",
+    "company__name",
+    "company__city",
+    "advisor__first_name",
+    "advisor__last_name",
+    "advisor__email",
+)
 QUEUE_COLUMNS = [
     Column("reference", _lazy("Reference"), "reference", lambda q: q.reference),
     Column("company", _lazy("Company"), "company__name", lambda q: q.company.name),
