@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from digihub.core.money import ZERO
 
-from .models import EntryKind, FundingSource, HubBudget, LedgerEntry, Programme, ProjectType
-from .services import split_amount
+from .models import EntryKind, HubBudget, LedgerEntry, Programme, ProjectType, SourceRate
+from .services import split_amount, validate_rates
+from .splitting import split_cents
 
 
 @dataclass
@@ -40,15 +41,20 @@ class BudgetOverview:
         return sum((getattr(row, attr) for row in self.rows), ZERO)
 
 
-def ledger_sums(entries: QuerySet[LedgerEntry]) -> dict[tuple[int, str], dict[str, Decimal]]:
-    """Committed (net of releases) and spent per (project type, source), in one grouped query."""
-    rows = entries.values("project_type_id", "source__code").annotate(
-        commit=Sum("amount", filter=Q(kind=EntryKind.COMMIT), default=ZERO),
-        release=Sum("amount", filter=Q(kind=EntryKind.RELEASE), default=ZERO),
-        spend=Sum("amount", filter=Q(kind=EntryKind.SPEND), default=ZERO),
+def ledger_sums(entries: QuerySet[LedgerEntry]) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """Committed (net of releases) and spent per (project type id, source id), in one query
+    grouped on the entries' own columns."""
+    rows = (
+        entries.order_by()
+        .values("project_type_id", "source_id")
+        .annotate(
+            commit=Sum("amount", filter=Q(kind=EntryKind.COMMIT), default=ZERO),
+            release=Sum("amount", filter=Q(kind=EntryKind.RELEASE), default=ZERO),
+            spend=Sum("amount", filter=Q(kind=EntryKind.SPEND), default=ZERO),
+        )
     )
     return {
-        (r["project_type_id"], r["source__code"]): {
+        (r["project_type_id"], r["source_id"]): {
             "committed": r["commit"] - r["release"],
             "spent": r["spend"],
         }
@@ -56,7 +62,7 @@ def ledger_sums(entries: QuerySet[LedgerEntry]) -> dict[tuple[int, str], dict[st
     }
 
 
-def ledger_sums_from_facts(hub_id: int | None = None) -> dict[tuple[int, str], dict[str, Decimal]]:
+def ledger_sums_from_facts(hub_id: int | None = None) -> dict[tuple[int, int], dict[str, Decimal]]:
     """What ``ledger_sums`` adds up, read from the report facts: the whole network (``hub_id``
     None) or one hub, every programme.
 
@@ -73,11 +79,10 @@ def ledger_sums_from_facts(hub_id: int | None = None) -> dict[tuple[int, str], d
         .annotate(cents=Sum("cents"))
         .order_by()
     )
-    codes = dict(FundingSource.objects.values_list("pk", "code"))
-    found: dict[tuple[int, str], dict[str, int]] = {}
+    found: dict[tuple[int, int], dict[str, int]] = {}
     for row in rows:
         type_id, source_id = (int(part) for part in row["key"].split("|"))
-        sums = found.setdefault((type_id, codes[source_id]), {})
+        sums = found.setdefault((type_id, source_id), {})
         sums[row["measure"]] = sums.get(row["measure"], 0) + int(row["cents"] or 0)
     return {
         key: {
@@ -94,7 +99,7 @@ def budget_overview(
     """Budget, committed and spent per project type and source of ``programme`` over ``hubs``
     (every hub when None). ``from_facts``: the ledger sums come from the report facts, for
     ``hubs`` None or a single hub."""
-    budgets = HubBudget.objects.filter(programme=programme).select_related("project_type")
+    budgets = HubBudget.objects.filter(programme=programme)
     entries = LedgerEntry.objects.filter(programme=programme)
     hub_id = None
     if hubs is not None:
@@ -108,25 +113,34 @@ def budget_overview(
                 hub_id = ids[0]
             else:  # no hub at all: nothing to read, and the ledger's sum over none is cheap
                 from_facts = False
-    totals: dict[int, Decimal] = {}
-    types: dict[int, ProjectType] = {}
-    for row in budgets.values("project_type_id").annotate(total=Sum("amount")):
-        totals[row["project_type_id"]] = row["total"]
-    for project_type in ProjectType.objects.filter(pk__in=totals).prefetch_related("rates__source"):
-        types[project_type.pk] = project_type
+    totals: dict[int, Decimal] = dict(
+        budgets.order_by().values_list("project_type_id").annotate(total=Sum("amount"))
+    )
+    # The current rates of every budgeted type with their sources and types, in one query: the
+    # order of ``split_amount``, which splits each total the same way (a test holds them equal).
+    rates: dict[int, list[SourceRate]] = {type_id: [] for type_id in totals}
+    for rate in (
+        SourceRate.objects.filter(project_type_id__in=totals)
+        .select_related("source", "project_type")
+        .order_by("source__order", "source__code")
+    ):
+        rates[rate.project_type_id].append(rate)
     sums = ledger_sums_from_facts(hub_id) if from_facts else ledger_sums(entries)
     overview = BudgetOverview()
-    for type_id in sorted(types, key=lambda pk: types[pk].number):
-        project_type = types[type_id]
-        for line in split_amount(project_type, totals[type_id]).lines:
-            used = sums.get((type_id, line.source_code), {})
+    for type_rates in rates.values():
+        validate_rates([r.rate for r in type_rates])  # refused as split_amount refuses them
+    for type_id in sorted(rates, key=lambda pk: rates[pk][0].project_type.number):
+        type_rates = rates[type_id]
+        parts = split_cents(totals[type_id], [r.rate for r in type_rates])
+        for rate, part in zip(type_rates, parts, strict=True):
+            used = sums.get((type_id, rate.source_id), {})
             overview.rows.append(
                 BudgetRow(
-                    project_type,
-                    line.source_code,
-                    line.source_name,
-                    line.is_subsidy,
-                    line.amount,
+                    rate.project_type,
+                    rate.source.code,
+                    rate.source.name,
+                    rate.source.is_subsidy,
+                    part,
                     used.get("committed", ZERO),
                     used.get("spent", ZERO),
                 )
