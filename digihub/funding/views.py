@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from digihub.companies.models import Company
+from digihub.core import formatting
 from digihub.core.access import can, get_visible_or_404, require, visible
 from digihub.core.forms import add_errors
 from digihub.core.lists import Column, Table, bulk
@@ -34,11 +36,24 @@ def _require_budget_reader(request: HttpRequest) -> None:
     require_budget_reader(request.user)
 
 
+# What a row of the budgets per hub shows, and what deciding its links reads ("declare": the
+# hub's lead chamber).
+HUB_BUDGET_COLUMNS = (
+    "amount",
+    "hub__name",
+    "hub__chamber_id",
+    "project_type__number",
+    "project_type__kind",
+    *(f"project_type__name_{code}" for code in ("nl", "en", "fr")),
+)
+
+
 @login_required
 @cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_budget_reader(request)
-    programmes = list(visible(request.user, Programme))
+    # Each query reads the columns the page shows (the programmes' figures and texts are not).
+    programmes = list(visible(request.user, Programme).only("name", "start", "end"))
     # Without a choice the page opens on the programme running today, not the newest one.
     today = timezone.localdate()
     current = next((p for p in programmes if p.start <= today <= p.end), None)
@@ -48,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     budgets = visible(request.user, HubBudget)
     hub_ids = budgets.values("hub_id")
-    hubs = Hub.objects.filter(pk__in=hub_ids).order_by("name")
+    hubs = Hub.objects.filter(pk__in=hub_ids).only("name").order_by("name")
     hub = next((h for h in hubs if str(h.pk) == request.GET.get("hub")), None)
     overview = None
     if programme is not None:
@@ -69,16 +84,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             request,
             budgets.filter(programme=programme, **({"hub": hub} if hub else {}))
             .select_related("hub", "project_type")
+            .only(*HUB_BUDGET_COLUMNS)
             .order_by("hub__name", "project_type__number", "pk"),
         )
         if programme
         else None
     )
-    totals = (
-        {attr: overview.total(attr) for attr in ("budget", "committed", "spent", "available")}
-        if overview
-        else {}
-    )
+    # The amounts as shown, each distinct one formatted once: the hubs' budgets repeat a few
+    # sizes, the sources of a type not yet used show zero, the totals stand above and below.
+    eur, share = _Formatted(formatting.eur), _Formatted(formatting.share)
+    figures = ("budget", "committed", "spent", "available")
+    rows = [
+        (row, {**{f: eur(getattr(row, f)) for f in figures}, "burn": share(row.burn)})
+        for row in (overview.rows if overview else [])
+    ]
+    totals = {f: eur(overview.total(f)) for f in figures} if overview else {}
     return render(
         request,
         "funding/dashboard.html",
@@ -87,11 +107,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "hubs": hubs,
             "hub": hub,
-            "overview": overview,
+            "rows": rows,
             "hub_budgets": hub_budgets,
+            "hub_rows": [(b, eur(b.amount)) for b in hub_budgets or []],
             "totals": totals,
         },
     )
+
+
+class _Formatted:
+    """``format`` of each distinct value once, for one page: the text of a value is that of its
+    string (0.00 and -0.00 are equal Decimals but need not read the same)."""
+
+    def __init__(self, format: Callable[[Any], str]) -> None:
+        self.format = format
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, value: Any) -> str:
+        key = f"{type(value).__name__}:{value}"
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = self.format(value)
+        return text
 
 
 @login_required
