@@ -361,6 +361,10 @@ CACHES = _caches(os.environ.get("DIGIHUB_CACHE_URL", ""))
 # Busy pages are kept per person for at most this long (seconds; 0 = never) while their data
 # stays the same (digihub.core.page_cache): what depends on the clock alone is never older.
 DIGIHUB_PAGE_CACHE_SECONDS = int(os.environ.get("DIGIHUB_PAGE_CACHE_SECONDS", "60"))
+# The release of the code (e.g. its commit), part of every kept page's key. Empty: a digest of
+# the code's and templates' files, which differs between machines; name the release when
+# several machines share one Redis cache.
+DIGIHUB_RELEASE = os.environ.get("DIGIHUB_RELEASE", "")
 
 # The report page, its five charts and its downloads share one computation of the figures for
 # this long (seconds; 0 = always compute). At the scale of every European hub one computation

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from typing import Any
 
 import pytest
@@ -199,3 +201,73 @@ def test_an_export_of_a_list_is_never_kept(people: Any, client_for: Any) -> None
         assert export.status_code == 200
         assert not export.has_header(HIT_HEADER)
         assert export["Content-Disposition"].startswith("attachment")
+
+
+def test_erasing_a_contact_forgets_the_pages_that_showed_it(
+    people: Any, client_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    """The file cache deletes an expired file only when its key is read again, which never
+    happens once the data moved on: a page showing a person would stay on disk."""
+    from digihub.companies.models import Contact
+    from digihub.companies.privacy import erase_contact
+
+    pages = tmp_path / "pages"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(pages),
+        },
+    }
+    contact = Contact.objects.create(
+        company=people.company_x, first_name="Jana", last_name="Janssens", email="jana@x.example"
+    )
+    client = client_for(people.advisor_a)
+    url = reverse("companies:detail", args=[people.company_x.pk])
+    _kept(client, url)
+    assert "jana@x.example" in _get(client, url).content.decode()
+
+    def on_disk() -> bool:
+        """Whether any file of the pages' directory holds the address (each file is an expiry
+        time followed by the compressed page)."""
+        found = False
+        for path in pages.rglob("*.djcache"):
+            with path.open("rb") as file:
+                pickle.load(file)  # noqa: S301 - the test's own cache files
+                found |= b"jana@x.example" in zlib.decompress(file.read())
+        return found
+
+    assert on_disk()
+    erase_contact(actor=people.coordinator, contact=contact, reason="request of 3 March")
+    assert not on_disk()
+    assert "jana@x.example" not in _get(client, url).content.decode()
+
+
+def test_using_an_api_token_is_not_a_change(people: Any, client_for: Any) -> None:
+    """Every API call notes when its token was last used; no kept page shows that."""
+    from digihub.accounts.models import ApiToken
+
+    _, secret = ApiToken.issue(people.advisor_a, "reports")
+    client = client_for(people.advisor_a)
+    _kept(client)
+    assert ApiToken.authenticate(secret) is not None
+    assert _get(client)[HIT_HEADER] == "hit"
+
+
+def test_a_page_kept_by_an_earlier_release_is_not_served(
+    people: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from digihub.core import page_cache
+
+    client = client_for(people.advisor_a)
+    _kept(client)
+    assert _get(client)[HIT_HEADER] == "hit"
+    monkeypatch.setattr(page_cache, "RELEASE", page_cache.RELEASE + "-next")
+    assert not _get(client).has_header(HIT_HEADER)
+
+
+def test_a_counter_that_cannot_move_is_logged(people: Any, monkeypatch: Any, caplog: Any) -> None:
+    monkeypatch.setattr(changes, "_TABLE", "core_no_such_table")
+    with caplog.at_level("WARNING", logger="digihub.core.changes"):
+        Company.objects.filter(pk=people.company_x.pk).update(name="Bedrijf X2")
+    assert "data change counter not moved" in caplog.text

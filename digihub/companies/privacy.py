@@ -22,6 +22,7 @@ from digihub.accounts.models import User
 from digihub.audit.models import AuditEvent
 from digihub.audit.services import record_event
 from digihub.core.access import require
+from digihub.core.page_cache import forget_all
 
 from .models import Contact
 
@@ -142,6 +143,8 @@ def erase_contact(*, actor: Any, contact: Contact, reason: str) -> Contact:
         summary=gettext_lazy("Personal data of a contact erased"),
         reason=reason,
     )
+    # A kept page drawn before may show the erased data: it must not wait to be culled.
+    transaction.on_commit(forget_all)
     locked.refresh_from_db()
     return locked
 

@@ -15,12 +15,18 @@ view rendered for one person and serves it again while
 A page is not kept when the response sets a cookie, changes the session, shows a message, is
 not a plain ``200`` HTML page, or is rendered inside a transaction (its rows may not be
 committed yet). Every gate before the view (sign-in, second factor, lockout) runs on every
-request; the view's own permission check ran for this person on the same data.
+request; the view's own permission check ran for this person on the same data. The key also
+holds the release of the code (``RELEASE``): a page drawn by the code before a deploy is never
+served by the code after it, whose templates or permission rules may differ.
+
+Erasing a contact's personal data forgets every kept page (``forget_all``): a page drawn before
+could otherwise stay in the file cache's directory, or in a process's memory, until culled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -28,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -42,9 +49,34 @@ HIT_HEADER = "X-Page-Cache"
 View = Callable[..., HttpResponse]
 
 
+def _release() -> str:
+    """``DIGIHUB_RELEASE`` when the deployment names its release, else a digest of the names,
+    sizes and modification times of the platform's code and templates: the same for every
+    worker of one deployment, different after any file changed."""
+    named: str = getattr(settings, "DIGIHUB_RELEASE", "")
+    if named:
+        return named
+    base = str(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in ("digihub", "templates", "locale"):
+        for directory, subfolders, files in os.walk(os.path.join(base, folder)):
+            subfolders.sort()
+            for name in sorted(files):
+                if name.endswith((".py", ".html", ".mo")):
+                    stat = os.stat(os.path.join(directory, name))
+                    digest.update(
+                        f"{directory[len(base) :]}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode()
+                    )
+    return digest.hexdigest()[:16]
+
+
+RELEASE = _release()
+
+
 def _key(request: HttpRequest, data: str, csrf: str) -> str:
     session = getattr(request, "session", None)
     parts = [
+        RELEASE,
         request.get_full_path(),
         str(request.user.pk),
         str(getattr(session, "session_key", "") or ""),
@@ -118,3 +150,12 @@ def cached_page(view: View | None = None, *, bypass: Iterable[str] = ()) -> Any:
         return wrapped
 
     return decorate(view) if view is not None else decorate
+
+
+def forget_all() -> None:
+    """Remove every kept page of the shared store (the file cache's directory) or of this
+    process's memory now, instead of when each is culled. Redis removes expired keys itself, and
+    its ``clear`` would empty the whole database, so it is left to do that."""
+    store = caches[CACHE]
+    if not isinstance(store, RedisCache):
+        store.clear()
