@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digihub.accounts.roles import Role
 from digihub.core.access import visible
+from digihub.core.links import object_path
 from digihub.core.money import ZERO
 
 PAYMENT_DAYS = 30  # an SME pays its share within a month of signing
@@ -109,7 +110,7 @@ def _question_items(label: Any, *, due_from: str = "last_activity_at") -> Callab
                 kind="",
                 label=label,
                 subject=f"{q.reference} · {q.company.name}",
-                url=reverse("intake:detail", args=[q.pk]),
+                url=object_path("intake:detail", q.pk),
                 due=_day(getattr(q, due_from), 0 if due_from == "validated_at" else _stale_days()),
                 detail=q.text[:140],
             )
@@ -177,7 +178,7 @@ def _trajectory_items(label: Any, *, since: str = "phase_changed_at") -> Callabl
                 kind="",
                 label=label,
                 subject=f"{t.reference} · {t.company.name}",
-                url=reverse("trajectories:detail", args=[t.pk]),
+                url=object_path("trajectories:detail", t.pk),
                 due=_day(getattr(t, since), _stale_days()),
             )
 
@@ -272,7 +273,7 @@ def _sign_items(user: Any, rows: list[Any]) -> Iterable[Item]:
             kind="",
             label=_("Sign the quote"),
             subject=f"{t.reference} · {_('version')} {quote.number}",
-            url=reverse("trajectories:detail", args=[t.pk]) + "#sign",
+            url=object_path("trajectories:detail", t.pk) + "#sign",
             due=quote.valid_until,
             amount=sme_share_of(quote, cache),
         )
@@ -312,7 +313,7 @@ def _survey_items(user: Any, rows: list[Any]) -> Iterable[Item]:
             kind="",
             label=_("Tell us how it went"),
             subject=f"{t.reference} · {t.partner}",
-            url=reverse("trajectories:detail", args=[t.pk]) + "#survey",
+            url=object_path("trajectories:detail", t.pk) + "#survey",
             due=_day(t.completed_at, _stale_days()),
         )
 
