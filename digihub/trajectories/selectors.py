@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from digihub.core.access import visible
@@ -58,7 +59,10 @@ def quote_payment(user: Any, quote: Quote) -> PaymentRequest | None:
 
 
 def sme_share(trajectory: Trajectory) -> Decimal:
-    quote_ids = [str(pk) for pk in trajectory.quotes.values_list("pk", flat=True)]  # type: ignore[attr-defined]
+    """What the SME was asked to pay for the quotes of ``trajectory``, in one query."""
+    quote_ids = Quote.objects.filter(trajectory_id=trajectory.pk).values(
+        key=Cast("pk", CharField())
+    )
     return PaymentRequest.objects.filter(
         document_type=ContentType.objects.get_for_model(Quote), document_id__in=quote_ids
     ).aggregate(total=Sum("amount", default=ZERO))["total"]

@@ -50,11 +50,11 @@ from .forms import (
 from .models import OPEN_PHASES, Phase, Quote, QuoteStatus, Session, Trajectory
 
 
-def _trajectory(request: HttpRequest, pk: int) -> Trajectory:
+def _trajectory(request: HttpRequest, pk: int, *related: str) -> Trajectory:
     return get_visible_or_404(
         request.user,
         Trajectory.objects.select_related(
-            "company", "hub", "chamber", "partner", "advisor", "question"
+            "company", "hub", "chamber", "partner", "advisor", "question", *related
         ),
         pk=pk,
     )
@@ -256,6 +256,8 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
         form = bound.get(name) or make()
         form.auto_id = f"{name.removesuffix('_form')}_%s"
         forms[name] = form
+    sessions = list(t.sessions.all())  # type: ignore[attr-defined]
+    may_steer, may_execute, may_sign = (can(user, a, t) for a in ("steer", "execute", "sign"))
     final_cost = current.total if current and current.status == QuoteStatus.SIGNED else None
     if "complete_form" not in bound and final_cost is not None:
         # The final cost starts at the signed amount; the partner changes it when it differs.
@@ -265,20 +267,20 @@ def _detail_context(request: HttpRequest, t: Trajectory, **bound: Any) -> dict[s
         "t": t,
         "brief": _brief(t),
         "contact": t.question.contact if t.question_id and t.question else None,
-        "next_step": _next_step(user, t, current),
+        "next_step": _next_step(t, current, sessions, may_execute, may_sign),
         "quotes": quotes,
         "current": current,
         "split": split,
-        "spans": t.spans.select_related("actor"),
-        "sessions": t.sessions.all(),  # type: ignore[attr-defined]
+        "spans": t.spans.all(),  # type: ignore[attr-defined]
+        "sessions": sessions,
         "advice": getattr(t, "advice", None),
         "survey": getattr(t, "survey", None),
         "events": shown_events(user, t),
         "internal": sees_internal(user),
         "themes": t.themes.all(),
-        "may_steer": can(user, "steer", t),
-        "may_execute": can(user, "execute", t),
-        "may_sign": can(user, "sign", t),
+        "may_steer": may_steer,
+        "may_execute": may_execute,
+        "may_sign": may_sign,
         "Phase": Phase,
         "QuoteStatus": QuoteStatus,
         "sme_share": selectors.sme_share(t),
@@ -312,9 +314,12 @@ def _brief(t: Trajectory) -> dict[str, str]:
     }
 
 
-def _next_step(user: Any, t: Trajectory, current: Quote | None) -> dict[str, str] | None:
-    """The one thing the reader does next on this page, shown as the primary button."""
-    if can(user, "execute", t):
+def _next_step(
+    t: Trajectory, current: Quote | None, sessions: list[Session], may_execute: Any, may_sign: Any
+) -> dict[str, str] | None:
+    """The one thing the reader does next on this page, shown as the primary button
+    (``may_execute`` and ``may_sign``: the reader's decisions for these steps on ``t``)."""
+    if may_execute:
         if t.phase == Phase.STARTUP or (
             t.phase == Phase.QUOTE and (current is None or current.status == QuoteStatus.DRAFT)
         ):
@@ -330,13 +335,13 @@ def _next_step(user: Any, t: Trajectory, current: Quote | None) -> dict[str, str
                 "label": _("Draft the quote"),
             }
         if t.phase == Phase.EXECUTION:
-            if not t.sessions.exists():  # type: ignore[attr-defined]
+            if not sessions:
                 return {"key": "plan", "href": "#plan", "label": _("Plan a test day or session")}
             if getattr(t, "advice", None) is None:
                 return {"key": "advice", "href": "#advice", "label": _("Deliver the advice")}
             return {"key": "complete", "href": "#complete", "label": _("Complete the trajectory")}
     if (
-        can(user, "sign", t)
+        may_sign
         and t.phase == Phase.QUOTE
         and current is not None
         and current.status == QuoteStatus.ISSUED
@@ -348,7 +353,8 @@ def _next_step(user: Any, t: Trajectory, current: Quote | None) -> dict[str, str
 @login_required
 @cached_page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _trajectory(request, pk)
+    # The SME's contact, the advice and the survey come with the trajectory: one query, not four.
+    t = _trajectory(request, pk, "question__contact", "advice", "survey")
     return render(request, "trajectories/detail.html", _detail_context(request, t))
 
 
