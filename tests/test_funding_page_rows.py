@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from digihub.funding import demo as funding_demo
 from digihub.funding import services
-from digihub.funding.models import HubBudget, Programme, ProjectType
+from digihub.funding.models import HubBudget, PaymentRequest, Programme, ProjectType
 from digihub.funding.selectors import budget_overview
 
 
@@ -99,3 +99,73 @@ def test_the_dashboard_rows_read_only_the_columns_they_show(
         assert (f'href="{edit}"' in body) == (who == "coordinator")
         cost = reverse("funding:operational_cost", args=[budget.pk])
         assert (f'href="{cost}"' in body) == (who != "officer")
+
+
+@pytest.fixture
+def booked(funded: Programme, people: Any) -> Any:
+    """Two signed quotes' commitments and payment requests (one paid, one signed for by a
+    coordinator: entries with their actor), and a cost a coordinator declared."""
+    for company, amount, actor in (
+        (people.company_x, "1000", people.coordinator),
+        (people.company_y, "2000", None),
+    ):
+        services.commit_quote(
+            actor=actor,
+            hub=company.hub,
+            company=company,
+            amount=Decimal(amount),
+            document=company,
+            reason="quote signed",
+        )
+    paid = PaymentRequest.objects.get(company=people.company_y)
+    services.mark_paid(actor=people.coordinator, request=paid)
+    operation = HubBudget.objects.get(
+        programme=funded, hub=people.company_x.hub, project_type__number=1
+    )
+    services.declare_operational_cost(
+        actor=people.coordinator, budget=operation, amount=Decimal("250"), reason="venue"
+    )
+    return people
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["coordinator", "officer", "advisor_a", "sme_x"])
+def test_the_payment_rows_read_only_the_columns_they_show(
+    booked: Any, client_for: Any, who: str
+) -> None:
+    client = client_for(getattr(booked, who))
+    open_payment = PaymentRequest.objects.get(company=booked.company_x)
+    for query in ({}, {"status": "requested"}, {"sort": "-amount"}, {"export": "csv"}):
+        with no_column_loaded_later():
+            response = client.get(reverse("funding:payments"), query)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8-sig")
+        assert booked.company_x.name in text and str(open_payment) in text
+        if "export" not in query:
+            box = f'name="pick" value="{open_payment.pk}"'
+            assert (box in text) == (who != "sme_x")
+            statement = reverse("funding:de_minimis", args=[booked.company_x.pk])
+            assert f'href="{statement}"' in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["coordinator", "officer", "advisor_a"])
+def test_the_ledger_rows_read_only_the_columns_they_show(
+    booked: Any, client_for: Any, who: str
+) -> None:
+    client = client_for(getattr(booked, who))
+    for query, headers in (
+        ({}, {}),
+        ({"sort": "hub"}, {"HTTP_HX_REQUEST": "true"}),
+        ({"export": "csv"}, {}),
+    ):
+        with no_column_loaded_later():
+            response = client.get(reverse("funding:ledger"), query, **headers)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8-sig")
+        assert booked.company_x.name in text
+        assert booked.company_x.hub.name in text
+        assert f"{booked.coordinator} · quote signed" in text
+        assert (f"{booked.coordinator} · venue" in text) == (who != "advisor_a")  # no company

@@ -136,8 +136,10 @@ class _Formatted:
 def ledger(request: HttpRequest) -> HttpResponse:
     _require_budget_reader(request)
     form = LedgerFilter(request.GET or None)
-    qs = visible(request.user, LedgerEntry).select_related(
-        "hub", "source", "project_type", "company", "actor"
+    qs = (
+        visible(request.user, LedgerEntry)
+        .select_related("hub", "source", "project_type", "company", "actor")
+        .only(*LEDGER_LIST_COLUMNS)
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -159,6 +161,22 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
     return render(request, template, {"form": form, "page": page, "table": table})
 
+
+# What an entry's row and its export show.
+LEDGER_LIST_COLUMNS = (
+    "booked_on",
+    "kind",
+    "amount",
+    "document_label",
+    "reason",
+    "hub__name",
+    "project_type__number",
+    *(f"source__name_{code}" for code in ("nl", "en", "fr")),
+    "company__name",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__email",
+)
 
 LEDGER_COLUMNS = [
     Column("booked", _lazy("Booked"), "booked_on", lambda e: e.booked_on),
@@ -242,7 +260,7 @@ def operational_cost(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @cached_page
 def payments(request: HttpRequest) -> HttpResponse:
-    qs = visible(request.user, PaymentRequest).select_related("company", "hub")
+    qs = visible(request.user, PaymentRequest).select_related("company").only(*PAYMENT_LIST_COLUMNS)
     status = request.GET.get("status", "")
     if status in PaymentStatus.values:
         qs = qs.filter(status=status)
@@ -250,7 +268,8 @@ def payments(request: HttpRequest) -> HttpResponse:
     if table.export_format:
         return table.export(_("payments"))
     page = paginate(request, table.rows, per_page=50)
-    may_mark = any(can(request.user, "mark_paid", p) for p in page.object_list)
+    # Asked once a row: the rows one may mark get a box, and the page its button when any does.
+    markable = {p.pk for p in page.object_list if can(request.user, "mark_paid", p)}
     return render(
         request,
         "funding/payments.html",
@@ -259,10 +278,24 @@ def payments(request: HttpRequest) -> HttpResponse:
             "table": table,
             "status": status,
             "statuses": PaymentStatus.choices,
-            "may_mark": may_mark,
+            "may_mark": bool(markable),
+            "markable": markable,
         },
     )
 
+
+# What a payment's row and its export show, and what marking it paid asks (the status, the
+# company's chamber).
+PAYMENT_LIST_COLUMNS = (
+    "company__name",
+    "company__chamber_id",
+    "document_label",
+    "amount",
+    "structured_communication",
+    "status",
+    "created_at",
+    "paid_at",
+)
 
 PAYMENT_COLUMNS = [
     Column("company", _lazy("Company"), "company__name", lambda p: p.company.name),
