@@ -210,3 +210,20 @@ class TestMoneyLists:
         assert "€1,200.00" in page.content.decode()  # 40 % of 3,000
         rows = _csv(client.get(reverse("funding:ledger"), {"source": efro.pk, "export": "csv"}))
         assert sorted(Decimal(r[5]) for r in rows[1:]) == [Decimal("400.00"), Decimal("800.00")]
+
+
+def test_ties_are_settled_by_the_primary_key() -> None:
+    """Rows equal on the sort column and on a tiebreak that is not unique come in one order
+    every time: a page boundary never shows a row twice or skips one."""
+    from django.test import RequestFactory
+
+    from digihub.core.lists import Column, Table
+
+    columns = [Column("status", "Status", "status")]
+    request = RequestFactory().get("/", {"sort": "status"})
+    table = Table(
+        request, Question.objects.all(), columns, default="status", tiebreak="-registered_at"
+    )
+    assert table.rows.query.order_by == ("status", "-registered_at", "-pk")
+    table = Table(request, Question.objects.all(), columns, default="status")
+    assert table.rows.query.order_by == ("status", "-pk")

@@ -68,7 +68,11 @@ class Table:
         descending = self.sort.startswith("-")
         if column is not None and column.order_by:
             order = f"-{column.order_by}" if descending else column.order_by
-            self.rows = rows.order_by(order, tiebreak)
+            # A tiebreak that is not unique (two payments requested in the same instant) would let
+            # the database order tied rows differently per query: a row could show on two pages
+            # and on none. The primary key settles every tie.
+            unique = tiebreak.lstrip("-") in {"pk", "id"}
+            self.rows = rows.order_by(order, tiebreak, *(() if unique else ("-pk",)))
         else:
             self.rows = rows
         self.filtered = rows
