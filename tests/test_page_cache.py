@@ -269,5 +269,31 @@ def test_a_page_kept_by_an_earlier_release_is_not_served(
 def test_a_counter_that_cannot_move_is_logged(people: Any, monkeypatch: Any, caplog: Any) -> None:
     monkeypatch.setattr(changes, "_TABLE", "core_no_such_table")
     with caplog.at_level("WARNING", logger="digihub.core.changes"):
+        # While migrations run the table is not there yet: nothing to say.
         Company.objects.filter(pk=people.company_x.pk).update(name="Bedrijf X2")
+        assert "data change counter not moved" not in caplog.text
+        # The table is there and the counter still cannot move: said in the log.
+        monkeypatch.setattr(
+            connection.introspection, "table_names", lambda *args, **kwargs: [changes._TABLE]
+        )
+        Company.objects.filter(pk=people.company_x.pk).update(name="Bedrijf X3")
     assert "data change counter not moved" in caplog.text
+
+
+def test_a_page_drawn_while_a_change_committed_is_not_kept(
+    people: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    """An erasure forgets every kept page at its commit; a page drawn from the data before it
+    and finished just after must not be stored again under the old generation."""
+    from django.core.cache import caches
+
+    from digihub.core import page_cache
+
+    client = client_for(people.advisor_a)
+    _get(client)  # the CSRF cookie
+    store = caches[page_cache.CACHE]
+    store.clear()
+    moments = iter(["7.0", "8.0"])  # read before drawing the page, and after
+    monkeypatch.setattr(page_cache, "generation", lambda: next(moments))
+    _get(client)
+    assert not store._cache  # type: ignore[attr-defined]  # the in-process memory cache

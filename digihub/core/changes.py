@@ -89,7 +89,12 @@ def _move_shared() -> None:
         # while migrations run the table may not exist yet; kept pages expire on their own.
         # Other workers show this change only when the next one moves the counter or their kept
         # pages expire: worth a line in the log when it happens outside a migration.
-        logger.warning("data change counter not moved: %s", error)
+        try:
+            exists = _TABLE in connection.introspection.table_names()
+        except DatabaseError:
+            exists = True
+        if exists:
+            logger.warning("data change counter not moved: %s", error)
 
 
 def _watch(

@@ -51,14 +51,15 @@ View = Callable[..., HttpResponse]
 
 def _release() -> str:
     """``DIGIHUB_RELEASE`` when the deployment names its release, else a digest of the names,
-    sizes and modification times of the platform's code and templates: the same for every
-    worker of one deployment, different after any file changed."""
+    sizes and modification times of the platform's code, settings, templates and catalogues:
+    the same for every worker of one deployment, different after any of those files changed
+    (a deployment that only upgrades installed packages names its release)."""
     named: str = getattr(settings, "DIGIHUB_RELEASE", "")
     if named:
         return named
     base = str(settings.BASE_DIR)
     digest = hashlib.sha256()
-    for folder in ("digihub", "templates", "locale"):
+    for folder in ("config", "digihub", "templates", "locale"):
         for directory, subfolders, files in os.walk(os.path.join(base, folder)):
             subfolders.sort()
             for name in sorted(files):
@@ -139,7 +140,9 @@ def cached_page(view: View | None = None, *, bypass: Iterable[str] = ()) -> Any:
                 response[HIT_HEADER] = "hit"
                 return response
             response = view(request, *args, **kwargs)
-            if _storable(request, response):
+            # Read again: a page drawn while a change committed (an erasure that has just
+            # forgotten every kept page) is not stored under the generation before it.
+            if _storable(request, response) and generation() == data:
                 store.set(
                     key,
                     (response.content, list(response.items())),
