@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+NAME_LANGUAGES = ("nl", "en", "fr")
+
 
 class BilingualName(models.Model):
     """Reference data named in each platform language; ``name`` follows the active language.
@@ -20,6 +22,12 @@ class BilingualName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def name_columns(cls, path: str) -> tuple[str, ...]:
+        """The names in every language as columns reached through ``path`` (e.g. ``"source"``),
+        for a query that reads only what a page shows."""
+        return tuple(f"{path}__name_{code}" for code in NAME_LANGUAGES)
 
     @property
     def name(self) -> str:

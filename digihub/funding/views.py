@@ -27,7 +27,15 @@ from digihub.network.models import Hub
 
 from . import services
 from .forms import AmountForm, LedgerFilter
-from .models import HubBudget, LedgerEntry, PaymentRequest, PaymentStatus, Programme
+from .models import (
+    FundingSource,
+    HubBudget,
+    LedgerEntry,
+    PaymentRequest,
+    PaymentStatus,
+    Programme,
+    ProjectType,
+)
 from .policies import require_budget_reader
 from .selectors import budget_overview, reconciliation
 
@@ -44,7 +52,7 @@ HUB_BUDGET_COLUMNS = (
     "hub__chamber_id",
     "project_type__number",
     "project_type__kind",
-    *(f"project_type__name_{code}" for code in ("nl", "en", "fr")),
+    *ProjectType.name_columns("project_type"),
 )
 
 
@@ -171,7 +179,7 @@ LEDGER_LIST_COLUMNS = (
     "reason",
     "hub__name",
     "project_type__number",
-    *(f"source__name_{code}" for code in ("nl", "en", "fr")),
+    *FundingSource.name_columns("source"),
     "company__name",
     "actor__first_name",
     "actor__last_name",
